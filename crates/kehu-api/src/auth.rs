@@ -1,0 +1,193 @@
+//! Credentials: password hashes (argon2id), access tokens (JWT, HS256 only), refresh tokens
+//! (random, stored as SHA-256), and the [`Principal`] extractor that turns a bearer token into the
+//! caller.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use futures_util::future::LocalBoxFuture;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use kehu_core::user::Role;
+use kehu_store::users::{self, User};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+const ISSUER: &str = "kehu";
+
+/// Hashes a password with argon2id and a fresh salt (PHC string).
+pub fn hash_password(password: &str) -> ApiResult<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(ApiError::internal)
+}
+
+/// Checks a password against a stored hash. With no hash (unknown email) it still does the work
+/// of one check, so response times do not tell which emails have accounts.
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default());
+    let (target, real) = match hash {
+        Some(h) => (h, true),
+        None => (dummy.as_str(), false),
+    };
+    let ok = PasswordHash::new(target)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false);
+    ok && real
+}
+
+/// The claims of an access token.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+}
+
+/// Signing and checking access tokens. The algorithm is pinned: a token whose header names any
+/// other algorithm, `none` included, is refused before its signature is looked at.
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    ttl: Duration,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8], ttl: Duration) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_required_spec_claims(&["exp", "sub", "iss"]);
+        validation.leeway = 5;
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, ttl }
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// Returns the token and its lifetime in seconds.
+    pub fn issue(&self, user_id: Uuid) -> ApiResult<(String, i64)> {
+        let now = chrono::Utc::now().timestamp();
+        let ttl = i64::try_from(self.ttl.as_secs()).map_err(ApiError::internal)?;
+        let claims = Claims { sub: user_id, iat: now, exp: now + ttl, iss: ISSUER.to_owned() };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(ApiError::internal)?;
+        Ok((token, ttl))
+    }
+
+    pub fn verify(&self, token: &str) -> ApiResult<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|e| {
+            tracing::info!(reason = %e, "access token refused");
+            ApiError::unauthenticated("the access token is invalid or expired")
+        })
+    }
+}
+
+/// A new refresh token: 256 random bits, URL-safe.
+pub fn new_refresh_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored of a refresh token. A fast hash is enough: the token is random, not a password.
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A random secret for signing, when none is configured.
+pub fn new_signing_secret() -> String {
+    let mut bytes = [0u8; 64];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub role: Role,
+}
+
+impl Principal {
+    /// The scopes a signed-in user holds: every scope of their role.
+    pub fn scopes(&self) -> Vec<String> {
+        let all = match self.role {
+            Role::Admin => &["admin", "customers:read", "customers:write", "analytics:read", "webhooks:manage"][..],
+            Role::Manager | Role::Sales => &["customers:read", "customers:write", "analytics:read"][..],
+            Role::Service => &["customers:read"][..],
+        };
+        all.iter().map(|s| (*s).to_owned()).collect()
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+            let token = token.ok_or_else(|| ApiError::unauthenticated("send Authorization: Bearer <token>"))?;
+            let claims = state.keys.verify(&token)?;
+            // The user is read on every request so that a deactivated account stops at once,
+            // not when its token expires.
+            let user = state
+                .db(move |conn| Ok(users::find_by_id(conn, claims.sub)?))
+                .await?
+                .filter(User::can_sign_in)
+                .ok_or_else(|| ApiError::unauthenticated("the account is not active"))?;
+            let role = user.role()?;
+            Ok(Principal { user, role })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_hash() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", Some(&h)));
+        assert!(!verify_password("wrong horse", Some(&h)));
+        assert!(!verify_password("correct horse", None));
+    }
+
+    #[test]
+    fn tokens_round_trip_and_reject_tampering() {
+        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(60));
+        let id = Uuid::now_v7();
+        let (token, ttl) = keys.issue(id).unwrap();
+        assert_eq!(ttl, 60);
+        assert_eq!(keys.verify(&token).unwrap().sub, id);
+        let other = JwtKeys::new(b"another secret, another secret!!", Duration::from_secs(60));
+        assert!(other.verify(&token).is_err());
+        assert_eq!(hash_token("abc").len(), 64);
+        assert_ne!(new_refresh_token(), new_refresh_token());
+    }
+}

@@ -1,0 +1,135 @@
+//! Sign-in sessions: login, refresh-token rotation with reuse detection, logout.
+
+use chrono::Duration as ChronoDuration;
+use diesel::Connection;
+use kehu_core::ErrorCode;
+use kehu_core::auth::LoginRequest;
+use kehu_store::sessions::{self as store_sessions, RefreshToken};
+use kehu_store::types::Id;
+use kehu_store::users;
+use uuid::Uuid;
+
+use crate::auth::{hash_token, new_refresh_token, verify_password};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Tokens handed to a client that has just signed in or refreshed.
+pub struct Issued {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub refresh_token: String,
+    pub refresh_max_age_secs: i64,
+}
+
+fn refresh_ttl(state: &AppState) -> ApiResult<ChronoDuration> {
+    ChronoDuration::from_std(state.config.refresh_token_ttl).map_err(ApiError::internal)
+}
+
+/// Stores a new refresh token of `family` for `user_id` and issues an access token with it.
+fn issue(state: &AppState, conn: &mut kehu_store::DbConnection, user_id: Uuid, family: Uuid) -> ApiResult<Issued> {
+    let ttl = refresh_ttl(state)?;
+    let now = kehu_store::now();
+    let refresh_token = new_refresh_token();
+    store_sessions::insert(
+        conn,
+        &RefreshToken {
+            id: Id(kehu_store::new_id()),
+            user_id: Id(user_id),
+            family_id: Id(family),
+            token_hash: hash_token(&refresh_token),
+            expires_at: now + ttl,
+            created_at: now,
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    let (access_token, expires_in) = state.keys.issue(user_id)?;
+    Ok(Issued { access_token, expires_in, refresh_token, refresh_max_age_secs: ttl.num_seconds() })
+}
+
+/// Checks the password and opens a new session family. Attempts are logged with the email and
+/// the outcome, never the password.
+pub async fn login(state: &actix_web::web::Data<AppState>, body: LoginRequest) -> ApiResult<Issued> {
+    let st = state.clone();
+    let email = users::normalize_email(&body.email);
+    let lookup = email.clone();
+    let result = state
+        .db(move |conn| {
+            let user = users::find_by_email(conn, &lookup)?;
+            let ok = verify_password(&body.password, user.as_ref().map(|u| u.password_hash.as_str()));
+            match user {
+                Some(u) if ok && u.can_sign_in() => {
+                    let id = u.id.0;
+                    conn.transaction(|conn| issue(&st, conn, id, kehu_store::new_id()))
+                }
+                _ => Err(ApiError::new(ErrorCode::InvalidCredentials)),
+            }
+        })
+        .await;
+    match &result {
+        Ok(_) => tracing::info!(email = %email, outcome = "success", "login attempt"),
+        Err(e) if e.code == ErrorCode::InvalidCredentials => {
+            tracing::warn!(email = %email, outcome = "failure", "login attempt");
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+fn invalid_refresh(cause: &str) -> ApiError {
+    ApiError { cause: Some(cause.to_owned()), ..ApiError::new(ErrorCode::InvalidRefreshToken) }
+}
+
+/// Spends a refresh token and issues the next one of its family. A token that was already spent
+/// means two parties hold it: the whole family is revoked and both must sign in again.
+pub async fn refresh(state: &actix_web::web::Data<AppState>, token: Option<String>) -> ApiResult<Issued> {
+    let token = token.ok_or_else(|| invalid_refresh("no refresh cookie"))?;
+    let st = state.clone();
+    let outcome = state
+        .db(move |conn| {
+            let hash = hash_token(&token);
+            conn.transaction::<_, ApiError, _>(|conn| {
+                let Some(row) = store_sessions::find_by_hash(conn, &hash)? else {
+                    return Ok(Err(invalid_refresh("unknown refresh token")));
+                };
+                let now = kehu_store::now();
+                let family = row.family_id.0;
+                if row.used_at.is_some() || row.revoked_at.is_some() {
+                    let revoked = store_sessions::revoke_family(conn, family, now)?;
+                    tracing::warn!(family = %family, revoked, "refresh token reused: session family revoked");
+                    return Ok(Err(invalid_refresh("refresh token reused")));
+                }
+                if row.expires_at <= now {
+                    return Ok(Err(invalid_refresh("refresh token expired")));
+                }
+                let active = users::find_by_id(conn, row.user_id.0)?.is_some_and(|u| u.can_sign_in());
+                if !active {
+                    store_sessions::revoke_family(conn, family, now)?;
+                    return Ok(Err(invalid_refresh("account not active")));
+                }
+                if !store_sessions::mark_used(conn, row.id.0, now)? {
+                    // Lost a race with another refresh of the same token: treat as reuse.
+                    store_sessions::revoke_family(conn, family, now)?;
+                    return Ok(Err(invalid_refresh("refresh token raced")));
+                }
+                issue(&st, conn, row.user_id.0, family).map(Ok)
+            })
+        })
+        .await?;
+    // The revocation above must commit even though the caller gets an error, so the refusal
+    // travels out of the transaction as a value rather than as its error.
+    outcome
+}
+
+/// Revokes the session family of the given refresh token, if any.
+pub async fn logout(state: &actix_web::web::Data<AppState>, token: Option<String>) -> ApiResult<()> {
+    let Some(token) = token else { return Ok(()) };
+    state
+        .db(move |conn| {
+            if let Some(row) = store_sessions::find_by_hash(conn, &hash_token(&token))? {
+                store_sessions::revoke_family(conn, row.family_id.0, kehu_store::now())?;
+            }
+            Ok(())
+        })
+        .await
+}

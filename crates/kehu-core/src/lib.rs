@@ -1,0 +1,9 @@
+//! The common crate of Kehu: the types that travel on the wire between the API, the typed client
+//! and the web app, and the stable error codes. It does no IO and compiles for wasm32; OpenAPI
+//! derives sit behind the `openapi` feature so the web app does not carry them.
+
+pub mod auth;
+pub mod error;
+pub mod user;
+
+pub use error::{ErrorCode, FieldError, Problem};

@@ -1,0 +1,28 @@
+//! Kehu's data layer. One codebase over two databases: a diesel `MultiConnection` that is either
+//! PostgreSQL (production) or SQLite (the embedded default), chosen from the database URL, with
+//! one embedded migrations folder per backend.
+//!
+//! Errors: every function here returns [`StoreError`]; the API maps it to problem details.
+//! Rows are not wire types: conversions into `kehu-core` types happen in one place per resource.
+
+pub mod db;
+pub mod error;
+pub mod schema;
+pub mod secrets;
+pub mod sessions;
+pub mod types;
+pub mod users;
+
+pub use db::{Backend, DbConn, DbConnection, Store};
+pub use error::StoreError;
+
+/// Now, truncated to microseconds so that both backends store and return the same value.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(now, chrono::Duration::microseconds(1)).unwrap_or(now)
+}
+
+/// A new time-ordered id.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

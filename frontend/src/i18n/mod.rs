@@ -1,0 +1,207 @@
+//! Every string the user reads, in each language the app speaks. Keys are an enum and each language
+//! matches on all of them, so a missing translation fails the build instead of showing a blank.
+//!
+//! The choice is remembered in `localStorage`; without one, the browser's language decides.
+
+mod en;
+mod zh_cn;
+
+use leptos::prelude::*;
+
+const STORAGE_KEY: &str = "kehu.lang";
+
+/// A language the web app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    /// The BCP 47 tag, as stored and as set on `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Lang> {
+        [Lang::En, Lang::ZhCn].into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language a two-way switch offers from this one.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::ZhCn,
+            Lang::ZhCn => Lang::En,
+        }
+    }
+
+    pub fn text(self, key: Key) -> &'static str {
+        match self {
+            Lang::En => en::text(key),
+            Lang::ZhCn => zh_cn::text(key),
+        }
+    }
+
+    fn detect() -> Lang {
+        let window = window();
+        let stored = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        if let Some(lang) = stored.as_deref().and_then(Lang::from_code) {
+            return lang;
+        }
+        match window.navigator().language() {
+            Some(tag) if tag.to_ascii_lowercase().starts_with("zh") => Lang::ZhCn,
+            _ => Lang::En,
+        }
+    }
+}
+
+/// Private browsing and locked-down profiles may refuse storage; the app then just forgets.
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Names of the strings; see `en.rs` for what each one says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    BrandName,
+    BrandTagline,
+    HeroPointHistory,
+    HeroPointPipeline,
+    HeroPointAnywhere,
+    /// The name of the language a switch offers, written in that language.
+    OtherLanguage,
+    SwitchLanguage,
+    RestoringSession,
+    SignInTitle,
+    SignInSubtitle,
+    EmailLabel,
+    EmailPlaceholder,
+    PasswordLabel,
+    SignInButton,
+    SigningIn,
+    ErrMissingFields,
+    ErrInvalidCredentials,
+    ErrRateLimited,
+    ErrInvalidInput,
+    ErrSessionExpired,
+    ErrServer,
+    ErrNetwork,
+    ErrUnexpected,
+    MainNavigation,
+    NavHome,
+    SignOut,
+    /// Contains `{name}`.
+    Greeting,
+    HomeIntro,
+    AccountHeading,
+    NameLabel,
+    RoleLabel,
+    RoleAdmin,
+    RoleManager,
+    RoleSales,
+    RoleService,
+    TodayHeading,
+    TodayEmpty,
+    TodayEmptyHint,
+    NotFoundTitle,
+    NotFoundBody,
+    BackHome,
+    StartupFailed,
+}
+
+/// The app's current language, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Picks the starting language and keeps `<html lang>` in step, so screen readers and
+    /// fonts follow the switch.
+    pub fn provide() -> I18n {
+        let i18n = I18n { lang: RwSignal::new(Lang::detect()) };
+        Effect::new(move |_| {
+            let lang = i18n.lang.get();
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", lang.code());
+            }
+            document().set_title(lang.text(Key::BrandName));
+        });
+        provide_context(i18n);
+        i18n
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// The string for `key` in the current language; reactive inside a view.
+    pub fn t(&self, key: Key) -> &'static str {
+        self.lang.get().text(key)
+    }
+
+    pub fn set(&self, lang: Lang) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(STORAGE_KEY, lang.code());
+        }
+        self.lang.set(lang);
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// The string for `key` in the current language, as a view or attribute that follows a switch.
+/// Every use shares one closure type, which keeps the compiled app small.
+pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || i18n.t(key)
+}
+
+impl Key {
+    /// What to tell the user about a failed call: the problem's stable code decides, never the
+    /// server's English message.
+    pub fn for_error(err: &kehu_client::ClientError) -> Key {
+        use kehu_client::ClientError;
+        use kehu_core::ErrorCode;
+        match err {
+            ClientError::Api(problem) => match problem.code {
+                ErrorCode::InvalidCredentials => Key::ErrInvalidCredentials,
+                ErrorCode::RateLimited => Key::ErrRateLimited,
+                ErrorCode::ValidationFailed
+                | ErrorCode::MalformedRequest
+                | ErrorCode::UnknownField
+                | ErrorCode::InvalidParameter => Key::ErrInvalidInput,
+                ErrorCode::Unauthenticated | ErrorCode::InvalidRefreshToken => Key::ErrSessionExpired,
+                ErrorCode::InternalError | ErrorCode::ServiceUnavailable => Key::ErrServer,
+                _ => Key::ErrUnexpected,
+            },
+            ClientError::Transport(_) => Key::ErrNetwork,
+            ClientError::Decode(_) => Key::ErrUnexpected,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_keep_their_placeholders() {
+        for lang in [Lang::En, Lang::ZhCn] {
+            assert!(lang.text(Key::Greeting).contains("{name}"), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn the_switch_names_the_other_language_in_that_language() {
+        assert_eq!(Lang::En.text(Key::OtherLanguage), "中文");
+        assert_eq!(Lang::ZhCn.text(Key::OtherLanguage), "English");
+        assert_eq!(Lang::En.other(), Lang::ZhCn);
+        assert_eq!(Lang::from_code(Lang::ZhCn.code()), Some(Lang::ZhCn));
+    }
+}

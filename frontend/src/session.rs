@@ -1,0 +1,143 @@
+//! Who is signed in. The access token lives only in the client's memory: a reload restores the
+//! session from the HttpOnly refresh cookie, which script can neither read nor leak.
+
+use std::time::Duration;
+
+use kehu_client::{Client, ClientError};
+use kehu_core::ErrorCode;
+use kehu_core::auth::TokenResponse;
+use kehu_core::user::Me;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Auth {
+    /// Asking the server whether the refresh cookie still holds a session.
+    Restoring,
+    SignedOut,
+    SignedIn(Me),
+}
+
+/// The signed-in state and the API client, shared through context.
+#[derive(Clone, Copy)]
+pub struct Session {
+    client: StoredValue<Client>,
+    auth: RwSignal<Auth>,
+    /// Set when the server ended the session, so the sign-in page can say why the user is there.
+    expired: RwSignal<bool>,
+    /// Bumped whenever the session changes hands, so a refresh timer of an earlier session stops.
+    epoch: StoredValue<u64>,
+}
+
+impl Session {
+    pub fn provide(client: Client) -> Session {
+        let session = Session {
+            client: StoredValue::new(client),
+            auth: RwSignal::new(Auth::Restoring),
+            expired: RwSignal::new(false),
+            epoch: StoredValue::new(0),
+        };
+        provide_context(session);
+        session
+    }
+
+    pub fn is_restoring(&self) -> bool {
+        self.auth.with(|a| matches!(a, Auth::Restoring))
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.auth.with(|a| matches!(a, Auth::SignedIn(_)))
+    }
+
+    pub fn me(&self) -> Option<Me> {
+        self.auth.with(|a| match a {
+            Auth::SignedIn(me) => Some(me.clone()),
+            _ => None,
+        })
+    }
+
+    pub fn expired(&self) -> bool {
+        self.expired.get()
+    }
+
+    fn client(&self) -> Client {
+        self.client.get_value()
+    }
+
+    fn next_epoch(&self) -> u64 {
+        self.epoch.update_value(|e| *e += 1);
+        self.epoch.get_value()
+    }
+
+    /// Trades the refresh cookie, if the browser holds one, for a session.
+    pub fn restore(self) {
+        spawn_local(async move {
+            let client = self.client();
+            let restored = match client.refresh().await {
+                Ok(tokens) => client.me().await.map(|me| (tokens, me)),
+                Err(e) => Err(e),
+            };
+            match restored {
+                Ok((tokens, me)) => self.start(tokens, me),
+                Err(_) => self.auth.set(Auth::SignedOut),
+            }
+        });
+    }
+
+    pub async fn sign_in(self, email: String, password: String) -> Result<(), ClientError> {
+        let client = self.client();
+        let tokens = client.login(&email, &password).await?;
+        let me = client.me().await?;
+        self.start(tokens, me);
+        Ok(())
+    }
+
+    pub async fn sign_out(self) {
+        self.next_epoch();
+        // The cookie is gone only if the server says so; either way this tab forgets the user.
+        let _ = self.client().logout().await;
+        self.expired.set(false);
+        self.auth.set(Auth::SignedOut);
+    }
+
+    fn start(self, tokens: TokenResponse, me: Me) {
+        let epoch = self.next_epoch();
+        self.expired.set(false);
+        self.auth.set(Auth::SignedIn(me));
+        self.schedule_refresh(epoch, tokens.expires_in);
+    }
+
+    /// Renews the access token a little before it lapses, so an open tab stays signed in for as
+    /// long as the refresh session lasts.
+    fn schedule_refresh(self, epoch: u64, expires_in: i64) {
+        let secs = (expires_in - 30).max(expires_in / 2).max(5);
+        let secs = u64::try_from(secs).unwrap_or(5);
+        set_timeout(move || spawn_local(self.renew(epoch)), Duration::from_secs(secs));
+    }
+
+    async fn renew(self, epoch: u64) {
+        if self.epoch.try_get_value() != Some(epoch) {
+            return;
+        }
+        let result = self.client().refresh().await;
+        if self.epoch.try_get_value() != Some(epoch) {
+            return;
+        }
+        match result {
+            Ok(tokens) => self.schedule_refresh(epoch, tokens.expires_in),
+            Err(ClientError::Api(p))
+                if matches!(p.code, ErrorCode::InvalidRefreshToken | ErrorCode::Unauthenticated) =>
+            {
+                self.next_epoch();
+                self.expired.set(true);
+                self.auth.set(Auth::SignedOut);
+            }
+            // A dropped connection is not the end of the session; try again shortly.
+            Err(_) => self.schedule_refresh(epoch, 60),
+        }
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
