@@ -72,7 +72,8 @@ pub async fn fallback(
     }
     match load(&state, "index.html") {
         Some(data) => Ok(file_response("index.html", data)),
-        None => Ok(HttpResponse::ServiceUnavailable().content_type("text/html; charset=utf-8").body(
+        // A page, not an error: whoever opens it is a developer who has not built the web app yet.
+        None => Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
             "<!doctype html><title>Kehu</title><p>The web app is not built. Run <code>just web</code>, \
              or use the API at <a href=\"/api/docs/\">/api/docs/</a>.</p>",
         )),
