@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
+use crate::middleware::RequestId;
 use crate::state::AppState;
 
 const ISSUER: &str = "kehu";
@@ -121,9 +122,20 @@ pub fn new_signing_secret() -> String {
 pub struct Principal {
     pub user: User,
     pub role: Role,
+    /// The request's id, for the audit log.
+    pub request_id: Option<String>,
 }
 
 impl Principal {
+    pub fn id(&self) -> Uuid {
+        self.user.id.0
+    }
+
+    /// 403 unless the caller is an administrator.
+    pub fn require_admin(&self) -> ApiResult<()> {
+        if self.role == Role::Admin { Ok(()) } else { Err(ApiError::forbidden("only administrators may do this")) }
+    }
+
     /// The scopes a signed-in user holds: every scope of their role.
     pub fn scopes(&self) -> Vec<String> {
         let all = match self.role {
@@ -148,6 +160,7 @@ impl FromRequest for Principal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
             let token = token.ok_or_else(|| ApiError::unauthenticated("send Authorization: Bearer <token>"))?;
@@ -160,7 +173,7 @@ impl FromRequest for Principal {
                 .filter(User::can_sign_in)
                 .ok_or_else(|| ApiError::unauthenticated("the account is not active"))?;
             let role = user.role()?;
-            Ok(Principal { user, role })
+            Ok(Principal { user, role, request_id })
         })
     }
 }

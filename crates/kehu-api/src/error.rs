@@ -20,13 +20,15 @@ pub struct ApiError {
     pub cause: Option<String>,
     /// Seconds for `Retry-After`, when the client should come back later.
     pub retry_after: Option<u64>,
+    /// The record's version, for a failed `If-Match`.
+    pub current_version: Option<i64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
-        Self { code, detail: None, errors: Vec::new(), cause: None, retry_after: None }
+        Self { code, detail: None, errors: Vec::new(), cause: None, retry_after: None, current_version: None }
     }
 
     pub fn with_detail(code: ErrorCode, detail: impl Into<String>) -> Self {
@@ -42,9 +44,21 @@ impl ApiError {
         Self::with_detail(ErrorCode::Unauthenticated, detail)
     }
 
+    /// 422 with the given field failures.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let detail = format!("{} field(s) failed validation", errors.len());
+        Self { errors, ..Self::with_detail(ErrorCode::ValidationFailed, detail) }
+    }
+
+    /// 403: the caller may see this but not do it.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::with_detail(ErrorCode::Forbidden, detail)
+    }
+
     pub fn problem(&self) -> Problem {
         let mut p = Problem::new(self.code, self.detail.clone());
         p.errors = self.errors.clone();
+        p.current_version = self.current_version;
         p
     }
 }
@@ -75,6 +89,9 @@ impl ResponseError for ApiError {
         }
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let Some(v) = self.current_version {
+            resp.insert_header((header::ETAG, format!("\"{v}\"")));
+        }
         if let Some(secs) = self.retry_after {
             resp.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
@@ -99,6 +116,16 @@ impl From<StoreError> for ApiError {
                 cause: Some(what),
                 ..ApiError::with_detail(ErrorCode::Conflict, "a record with these values already exists")
             },
+            StoreError::Stale { current } => ApiError {
+                current_version: Some(current),
+                ..ApiError::with_detail(
+                    ErrorCode::PreconditionFailed,
+                    format!("the record has changed; its current version is {current}"),
+                )
+            },
+            StoreError::BadCursor => {
+                ApiError::with_detail(ErrorCode::InvalidParameter, "cursor is not valid for this list")
+            }
             StoreError::Unavailable(cause) => {
                 ApiError { cause: Some(cause), ..ApiError::new(ErrorCode::ServiceUnavailable) }
             }

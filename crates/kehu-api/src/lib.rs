@@ -6,8 +6,10 @@
 
 pub mod app;
 pub mod auth;
+pub mod concurrency;
 pub mod config;
 pub mod error;
+pub mod listing;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;

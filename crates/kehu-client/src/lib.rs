@@ -7,8 +7,11 @@
 
 use std::sync::{Arc, RwLock};
 
+use kehu_core::audit::AuditEvent;
 use kehu_core::auth::{LoginRequest, TokenResponse};
-use kehu_core::user::Me;
+use kehu_core::list::List;
+use kehu_core::team::{CreateTeam, Team, UpdateTeam};
+use kehu_core::user::{ChangePassword, CreateUser, Me, UpdateMe, UpdateUser, User};
 use kehu_core::{ErrorCode, Problem};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::Serialize;
@@ -45,6 +48,70 @@ impl From<reqwest::Error> for ClientError {
 }
 
 pub type Result<T> = std::result::Result<T, ClientError>;
+
+/// Query parameters of a list call: filters, `sort`, `limit`, `cursor`, `q`.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery(Vec<(String, String)>);
+
+impl ListQuery {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Any allowlisted parameter, e.g. `("role", "sales")` or `("created_at[gte]", "2026-01-01")`.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn limit(self, limit: i64) -> Self {
+        self.param("limit", limit.to_string())
+    }
+
+    pub fn cursor(self, cursor: impl Into<String>) -> Self {
+        self.param("cursor", cursor)
+    }
+
+    /// A field from the resource's sort allowlist; `-` in front for descending.
+    pub fn sort(self, sort: impl Into<String>) -> Self {
+        self.param("sort", sort)
+    }
+
+    pub fn search(self, q: impl Into<String>) -> Self {
+        self.param("q", q)
+    }
+
+    pub fn with_total(self) -> Self {
+        self.param("include", "total_count")
+    }
+}
+
+/// Options of a write: the version the caller last saw (`If-Match`) and an `Idempotency-Key`.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    pub if_match: Option<i64>,
+    pub idempotency_key: Option<String>,
+}
+
+impl WriteOptions {
+    pub fn if_match(version: i64) -> Self {
+        Self { if_match: Some(version), idempotency_key: None }
+    }
+
+    pub fn idempotent(key: impl Into<String>) -> Self {
+        Self { if_match: None, idempotency_key: Some(key.into()) }
+    }
+
+    fn apply(&self, mut req: RequestBuilder) -> RequestBuilder {
+        if let Some(v) = self.if_match {
+            req = req.header("If-Match", format!("\"{v}\""));
+        }
+        if let Some(k) = &self.idempotency_key {
+            req = req.header("Idempotency-Key", k.as_str());
+        }
+        req
+    }
+}
 
 /// A handle on one Kehu server. Cheap to clone; clones share the signed-in session.
 #[derive(Clone)]
@@ -145,5 +212,93 @@ impl Client {
     /// `GET /api/v1/me`.
     pub async fn me(&self) -> Result<Me> {
         Self::send(self.request(Method::GET, "/me")).await
+    }
+
+    /// `PATCH /api/v1/me`: the caller's own name and language.
+    pub async fn update_me(&self, changes: &UpdateMe) -> Result<Me> {
+        Self::send(self.request(Method::PATCH, "/me").json(changes)).await
+    }
+
+    /// `POST /api/v1/me/password`.
+    pub async fn change_password(&self, body: &ChangePassword) -> Result<()> {
+        Self::send(self.request(Method::POST, "/me/password").json(body)).await
+    }
+
+    async fn list<T: DeserializeOwned>(&self, path: &str, query: &ListQuery) -> Result<List<T>> {
+        Self::send(self.request(Method::GET, path).query(&query.0)).await
+    }
+
+    async fn write<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        opts: &WriteOptions,
+    ) -> Result<T> {
+        let mut req = opts.apply(self.request(method, path));
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        Self::send(req).await
+    }
+
+    /// `GET /api/v1/users`.
+    pub async fn list_users(&self, query: &ListQuery) -> Result<List<User>> {
+        self.list("/users", query).await
+    }
+
+    /// `GET /api/v1/users/{id}`.
+    pub async fn get_user(&self, id: &str) -> Result<User> {
+        Self::send(self.request(Method::GET, &format!("/users/{id}"))).await
+    }
+
+    /// `POST /api/v1/users`.
+    pub async fn create_user(&self, body: &CreateUser, opts: &WriteOptions) -> Result<User> {
+        self.write(Method::POST, "/users", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/users/{id}`.
+    pub async fn update_user(&self, id: &str, changes: &UpdateUser, opts: &WriteOptions) -> Result<User> {
+        self.write(Method::PATCH, &format!("/users/{id}"), Some(changes), opts).await
+    }
+
+    /// `POST /api/v1/users/{id}/deactivate`.
+    pub async fn deactivate_user(&self, id: &str, opts: &WriteOptions) -> Result<User> {
+        self.write::<(), _>(Method::POST, &format!("/users/{id}/deactivate"), None, opts).await
+    }
+
+    /// `GET /api/v1/teams`.
+    pub async fn list_teams(&self, query: &ListQuery) -> Result<List<Team>> {
+        self.list("/teams", query).await
+    }
+
+    /// `GET /api/v1/teams/{id}`.
+    pub async fn get_team(&self, id: &str) -> Result<Team> {
+        Self::send(self.request(Method::GET, &format!("/teams/{id}"))).await
+    }
+
+    /// `POST /api/v1/teams`.
+    pub async fn create_team(&self, body: &CreateTeam, opts: &WriteOptions) -> Result<Team> {
+        self.write(Method::POST, "/teams", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/teams/{id}`.
+    pub async fn update_team(&self, id: &str, changes: &UpdateTeam, opts: &WriteOptions) -> Result<Team> {
+        self.write(Method::PATCH, &format!("/teams/{id}"), Some(changes), opts).await
+    }
+
+    /// `DELETE /api/v1/teams/{id}` (soft; admins restore).
+    pub async fn delete_team(&self, id: &str, opts: &WriteOptions) -> Result<()> {
+        self.write::<(), _>(Method::DELETE, &format!("/teams/{id}"), None, opts).await
+    }
+
+    /// `POST /api/v1/teams/{id}/restore`.
+    pub async fn restore_team(&self, id: &str) -> Result<Team> {
+        self.write::<(), _>(Method::POST, &format!("/teams/{id}/restore"), None, &WriteOptions::default()).await
+    }
+
+    /// `GET /api/v1/audit-events?entity=…&entity_id=…`.
+    pub async fn list_audit_events(&self, query: &ListQuery) -> Result<List<AuditEvent>> {
+        self.list("/audit-events", query).await
     }
 }

@@ -42,6 +42,10 @@ pub enum ErrorCode {
     ValidationFailed,
     /// Too many requests; see `Retry-After`.
     RateLimited,
+    /// An `Idempotency-Key` was sent again with a different request.
+    IdempotencyKeyReused,
+    /// A request with this `Idempotency-Key` is still being processed.
+    RequestInFlight,
     /// The server failed; nothing about the cause is disclosed.
     InternalError,
     /// The database or another dependency is unavailable.
@@ -57,11 +61,11 @@ impl ErrorCode {
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::Conflict => 409,
+            Self::Conflict | Self::RequestInFlight => 409,
             Self::PreconditionFailed => 412,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
-            Self::ValidationFailed => 422,
+            Self::ValidationFailed | Self::IdempotencyKeyReused => 422,
             Self::RateLimited => 429,
             Self::InternalError => 500,
             Self::ServiceUnavailable => 503,
@@ -86,6 +90,8 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "Unsupported content type",
             Self::ValidationFailed => "Request body is invalid",
             Self::RateLimited => "Too many requests",
+            Self::IdempotencyKeyReused => "Idempotency key reused with another request",
+            Self::RequestInFlight => "A request with this idempotency key is in progress",
             Self::InternalError => "Internal server error",
             Self::ServiceUnavailable => "Service unavailable",
         }
@@ -109,6 +115,8 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",
             Self::RateLimited => "rate_limited",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::RequestInFlight => "request_in_flight",
             Self::InternalError => "internal_error",
             Self::ServiceUnavailable => "service_unavailable",
         }
@@ -168,6 +176,9 @@ pub struct Problem {
     /// Field-level failures; empty unless `code` is about the body's fields.
     #[serde(default)]
     pub errors: Vec<FieldError>,
+    /// With `precondition_failed`: the record's current version, to reload before retrying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
 }
 
 impl Problem {
@@ -180,6 +191,7 @@ impl Problem {
             detail,
             request_id: None,
             errors: Vec::new(),
+            current_version: None,
         }
     }
 }
@@ -196,10 +208,13 @@ mod tests {
             ErrorCode::InvalidRefreshToken,
             ErrorCode::ValidationFailed,
             ErrorCode::ServiceUnavailable,
+            ErrorCode::IdempotencyKeyReused,
+            ErrorCode::RequestInFlight,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert_eq!(ErrorCode::for_status(code.status()).status(), code.status());
+            assert!(code.title().len() > 3);
         }
     }
 

@@ -2,8 +2,13 @@
 //! and the web app, and the stable error codes. It does no IO and compiles for wasm32; OpenAPI
 //! derives sit behind the `openapi` feature so the web app does not carry them.
 
+pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod list;
+pub mod patch;
+pub mod team;
 pub mod user;
+pub mod validate;
 
 pub use error::{ErrorCode, FieldError, Problem};

@@ -15,6 +15,12 @@ pub enum StoreError {
     Migration(String),
     #[error("database error: {0}")]
     Database(diesel::result::Error),
+    /// A pagination cursor that does not decode to a position of this list.
+    #[error("invalid cursor")]
+    BadCursor,
+    /// The row changed since the caller read it (optimistic concurrency).
+    #[error("stale version; current is {current}")]
+    Stale { current: i64 },
     /// Stored data that cannot be read back (e.g. an unknown enum value).
     #[error("corrupt row: {0}")]
     Corrupt(String),

@@ -5,11 +5,15 @@
 //! Errors: every function here returns [`StoreError`]; the API maps it to problem details.
 //! Rows are not wire types: conversions into `kehu-core` types happen in one place per resource.
 
+pub mod audit;
 pub mod db;
 pub mod error;
+pub mod idempotency;
+pub mod page;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;
+pub mod teams;
 pub mod types;
 pub mod users;
 
@@ -20,6 +24,11 @@ pub use error::StoreError;
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();
     chrono::DurationRound::duration_trunc(now, chrono::Duration::microseconds(1)).unwrap_or(now)
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, on both backends (diesel has no `ilike` over both).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
 /// A new time-ordered id.

@@ -19,6 +19,60 @@ diesel::table! {
         created_by -> Nullable<DbUuid>,
         updated_by -> Nullable<DbUuid>,
         deleted_at -> Nullable<Timestamp>,
+        max_discount_e4 -> BigInt,
+        pool_cap -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    teams (id) {
+        id -> DbUuid,
+        name -> Text,
+        parent_id -> Nullable<DbUuid>,
+        manager_id -> Nullable<DbUuid>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    audit_events (id) {
+        id -> DbUuid,
+        entity -> Text,
+        entity_id -> DbUuid,
+        action -> Text,
+        actor_id -> Nullable<DbUuid>,
+        api_key_id -> Nullable<DbUuid>,
+        request_id -> Nullable<Text>,
+        changes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    idempotency_keys (owner_id, key) {
+        owner_id -> DbUuid,
+        key -> Text,
+        request_hash -> Text,
+        state -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -47,4 +101,4 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens);
+diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, teams);

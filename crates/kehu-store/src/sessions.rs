@@ -61,3 +61,12 @@ pub fn revoke_family(conn: &mut DbConnection, family: Uuid, at: NaiveDateTime) -
     .set(refresh_tokens::revoked_at.eq(at))
     .execute(conn)?)
 }
+
+/// Revokes every live token of a user (deactivation, password change).
+pub fn revoke_user(conn: &mut DbConnection, user: Uuid, at: NaiveDateTime) -> StoreResult<usize> {
+    Ok(diesel::update(
+        refresh_tokens::table.filter(refresh_tokens::user_id.eq(Id(user))).filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(at))
+    .execute(conn)?)
+}

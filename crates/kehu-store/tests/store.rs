@@ -45,6 +45,7 @@ fn user(email: &str) -> NewUser<'_> {
         name: "Test",
         password_hash: "x",
         role: "sales",
+        team_id: None,
         locale: "zh-CN",
         active: true,
         version: 1,
@@ -52,6 +53,8 @@ fn user(email: &str) -> NewUser<'_> {
         updated_at: t,
         created_by: None,
         updated_by: None,
+        max_discount_e4: 0,
+        pool_cap: None,
     }
 }
 

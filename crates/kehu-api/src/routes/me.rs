@@ -1,15 +1,17 @@
 //! The caller: `/api/v1/me`.
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use kehu_core::Problem;
-use kehu_core::user::Me;
+use kehu_core::user::{ChangePassword, Me, UpdateMe};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
 use crate::error::ApiResult;
+use crate::services::users;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(me);
+    cfg.service(me).service(update_me).service(change_password);
 }
 
 /// Handles `GET /api/v1/me`.
@@ -25,4 +27,43 @@ pub fn configure(cfg: &mut ServiceConfig) {
 async fn me(principal: Principal) -> ApiResult<web::Json<Me>> {
     let scopes = principal.scopes();
     Ok(web::Json(principal.user.to_me(scopes)?))
+}
+
+/// Handles `PATCH /api/v1/me`.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body(content = UpdateMe, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "The caller, updated", body = Me),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/me")]
+async fn update_me(state: web::Data<AppState>, who: Principal, body: web::Json<UpdateMe>) -> ApiResult<web::Json<Me>> {
+    let scopes = who.scopes();
+    let body = body.into_inner();
+    let user = state.db(move |conn| users::update_me(conn, &who, body.name.as_deref(), body.locale)).await?;
+    Ok(web::Json(user.to_me(scopes)?))
+}
+
+/// Handles `POST /api/v1/me/password`.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed; the caller's other sessions end"),
+        (status = 422, description = "Wrong current password (`/current`) or a weak new one (`/new`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    who: Principal,
+    body: web::Json<ChangePassword>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    state.db(move |conn| users::change_password(conn, &who, &body.current, &body.new)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,8 +1,11 @@
 //! The HTTP surface. Each module owns its routes and their OpenAPI fragments; this one mounts them.
 
+pub mod audit;
 pub mod auth;
 pub mod me;
 pub mod system;
+pub mod teams;
+pub mod users;
 pub mod web;
 
 use utoipa::OpenApi;
@@ -24,6 +27,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
     tags(
         (name = "auth", description = "Signing in and out"),
         (name = "users", description = "People who use Kehu"),
+        (name = "teams", description = "The team tree"),
+        (name = "audit", description = "Who changed what, when"),
         (name = "system", description = "Health, readiness, metrics and this document"),
     )
 )]
@@ -50,7 +55,13 @@ impl utoipa::Modify for BearerAuth {
 /// Mounts every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(system::configure).service(
-        scope::scope("/api/v1").configure(auth::configure).configure(me::configure).configure(system::configure_v1),
+        scope::scope("/api/v1")
+            .configure(auth::configure)
+            .configure(me::configure)
+            .configure(users::configure)
+            .configure(teams::configure)
+            .configure(audit::configure)
+            .configure(system::configure_v1),
     );
 }
 

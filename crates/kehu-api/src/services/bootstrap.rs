@@ -56,6 +56,7 @@ pub fn ensure_admin(conn: &mut DbConnection, config: &Config) -> ApiResult<Optio
             name: "Administrator",
             password_hash: &hash,
             role: Role::Admin.as_str(),
+            team_id: None,
             locale: Locale::En.as_str(),
             active: true,
             version: 1,
@@ -63,6 +64,8 @@ pub fn ensure_admin(conn: &mut DbConnection, config: &Config) -> ApiResult<Optio
             updated_at: now,
             created_by: None,
             updated_by: None,
+            max_discount_e4: 0,
+            pool_cap: None,
         },
     )?;
     Ok(Some(CreatedAdmin { email, generated_password: generated }))
