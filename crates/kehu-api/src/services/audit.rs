@@ -57,6 +57,20 @@ pub fn record(
     Ok(())
 }
 
+/// A password change, recorded without either value.
+pub fn password_changed() -> FieldChange {
+    FieldChange {
+        field: "password".to_owned(),
+        before: Value::String("[redacted]".to_owned()),
+        after: Value::String("[changed]".to_owned()),
+    }
+}
+
+/// A soft delete (`true`) or a restore (`false`).
+pub fn deleted_changed(deleted: bool) -> FieldChange {
+    FieldChange { field: "deleted".to_owned(), before: Value::Bool(!deleted), after: Value::Bool(deleted) }
+}
+
 /// A serialized wire object, for [`diff`].
 pub fn snapshot<T: serde::Serialize>(value: &T) -> ApiResult<Value> {
     serde_json::to_value(value).map_err(ApiError::internal)

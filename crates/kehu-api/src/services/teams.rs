@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::concurrency::check_version;
 use crate::error::{ApiError, ApiResult};
-use crate::services::audit::{diff, record, snapshot};
+use crate::services::audit::{deleted_changed, diff, record, snapshot};
 
 pub const ENTITY: &str = "team";
 
@@ -131,11 +131,7 @@ pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Opti
             ..TeamChanges::default()
         };
         teams::update(conn, id, before.version, &changes)?;
-        let change = kehu_core::audit::FieldChange {
-            field: "deleted".to_owned(),
-            before: serde_json::Value::Bool(false),
-            after: serde_json::Value::Bool(true),
-        };
+        let change = deleted_changed(true);
         record(conn, who, ENTITY, id, AuditAction::Delete, vec![change])
     })
 }
@@ -154,11 +150,7 @@ pub fn restore(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<
             ..TeamChanges::default()
         };
         let after = teams::update(conn, id, before.version, &changes)?;
-        let change = kehu_core::audit::FieldChange {
-            field: "deleted".to_owned(),
-            before: serde_json::Value::Bool(true),
-            after: serde_json::Value::Bool(false),
-        };
+        let change = deleted_changed(false);
         record(conn, who, ENTITY, id, AuditAction::Restore, vec![change])?;
         Ok(after.to_wire())
     })

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::auth::{Principal, hash_password};
 use crate::concurrency::check_version;
 use crate::error::{ApiError, ApiResult};
-use crate::services::audit::{diff, record, snapshot};
+use crate::services::audit::{diff, password_changed, record, snapshot};
 
 pub const ENTITY: &str = "user";
 
@@ -182,11 +182,7 @@ pub fn update(
         let wire = after.to_wire()?;
         let mut changes = diff(&snapshot(&before.to_wire()?)?, &snapshot(&wire)?);
         if password_hash.is_some() {
-            changes.push(kehu_core::audit::FieldChange {
-                field: "password".to_owned(),
-                before: serde_json::Value::String("[redacted]".to_owned()),
-                after: serde_json::Value::String("[changed]".to_owned()),
-            });
+            changes.push(password_changed());
         }
         let action = if body.active == Some(false) { AuditAction::Deactivate } else { AuditAction::Update };
         record(conn, who, ENTITY, id, action, changes)?;
@@ -257,11 +253,7 @@ pub fn change_password(conn: &mut DbConnection, who: &Principal, current: &str, 
         };
         users::update(conn, who.id(), user.version, &changes)?;
         sessions::revoke_user(conn, who.id(), kehu_store::now())?;
-        let change = kehu_core::audit::FieldChange {
-            field: "password".to_owned(),
-            before: serde_json::Value::String("[redacted]".to_owned()),
-            after: serde_json::Value::String("[changed]".to_owned()),
-        };
+        let change = password_changed();
         record(conn, who, ENTITY, who.id(), AuditAction::Update, vec![change])
     })
 }
