@@ -34,6 +34,11 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     pub max_body_bytes: usize,
     pub shutdown_timeout: Duration,
+    /// Failed sign-ins allowed per account and per address within `login_window`.
+    pub login_max_failures: u32,
+    pub login_window: Duration,
+    /// Take the client's address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy only).
+    pub trust_proxy: bool,
     pub log_filter: String,
     pub log_format: LogFormat,
     /// Serve the web app from this folder instead of the copy built into the binary.
@@ -56,6 +61,9 @@ impl std::fmt::Debug for Config {
             .field("refresh_token_ttl", &self.refresh_token_ttl)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("login_max_failures", &self.login_max_failures)
+            .field("login_window", &self.login_window)
+            .field("trust_proxy", &self.trust_proxy)
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
             .field("web_dir", &self.web_dir)
@@ -91,6 +99,9 @@ struct FileConfig {
     refresh_token_ttl_days: Option<u64>,
     max_body_bytes: Option<usize>,
     shutdown_timeout_secs: Option<u64>,
+    login_max_failures: Option<u32>,
+    login_window_secs: Option<u64>,
+    trust_proxy: Option<bool>,
     log: Option<String>,
     log_format: Option<LogFormat>,
     web_dir: Option<String>,
@@ -164,6 +175,21 @@ impl Config {
         }
         let workers =
             number("KEHU_WORKERS", file.workers.map(|w| w as u64))?.map(|w| to_usize("KEHU_WORKERS", w)).transpose()?;
+        let trust_proxy = match var("KEHU_TRUST_PROXY").as_deref() {
+            Some("true") | Some("1") => true,
+            Some("false") | Some("0") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "KEHU_TRUST_PROXY",
+                    detail: format!("{other:?}: use true or false"),
+                });
+            }
+            None => file.trust_proxy.unwrap_or(false),
+        };
+        let login_max_failures = to_u32(
+            "KEHU_LOGIN_MAX_FAILURES",
+            number("KEHU_LOGIN_MAX_FAILURES", file.login_max_failures.map(u64::from))?.unwrap_or(10),
+        )?;
         let max_body = number("KEHU_MAX_BODY_BYTES", file.max_body_bytes.map(|b| b as u64))?.unwrap_or(1024 * 1024);
 
         Ok(Config {
@@ -185,6 +211,11 @@ impl Config {
             shutdown_timeout: Duration::from_secs(
                 number("KEHU_SHUTDOWN_TIMEOUT_SECS", file.shutdown_timeout_secs)?.unwrap_or(30),
             ),
+            login_max_failures,
+            login_window: Duration::from_secs(
+                number("KEHU_LOGIN_WINDOW_SECS", file.login_window_secs)?.unwrap_or(15 * 60),
+            ),
+            trust_proxy,
             log_filter: string("KEHU_LOG", file.log).unwrap_or_else(|| "info".to_owned()),
             log_format,
             web_dir: string("KEHU_WEB_DIR", file.web_dir).map(PathBuf::from),

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod db;
 pub mod error;
 pub mod idempotency;
+pub mod login_attempts;
 pub mod page;
 pub mod schema;
 pub mod secrets;

@@ -102,3 +102,16 @@ diesel::table! {
 
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, teams);
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    login_attempts (id) {
+        id -> DbUuid,
+        email -> Text,
+        address -> Text,
+        succeeded -> Bool,
+        created_at -> Timestamp,
+    }
+}

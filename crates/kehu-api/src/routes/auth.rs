@@ -26,6 +26,14 @@ fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_secs: i64) -> Co
         .finish()
 }
 
+/// The client's address: the connection's peer, or what a trusted proxy says it is.
+fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
+    let info = req.connection_info();
+    let addr = if trust_proxy { info.realip_remote_addr() } else { info.peer_addr() };
+    addr.map(|a| a.parse::<std::net::SocketAddr>().map(|s| s.ip().to_string()).unwrap_or_else(|_| a.to_owned()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 fn issued_response(req: &HttpRequest, issued: Issued) -> HttpResponse {
     let cookie = refresh_cookie(req, issued.refresh_token, issued.refresh_max_age_secs);
     HttpResponse::Ok().cookie(cookie).insert_header(("Cache-Control", "no-store")).json(TokenResponse {
@@ -45,11 +53,13 @@ fn issued_response(req: &HttpRequest, issued: Issued) -> HttpResponse {
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins for this account or from this address (`rate_limited`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
 async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginRequest>) -> ApiResult<HttpResponse> {
-    let issued = sessions::login(&state, body.into_inner()).await?;
+    let address = client_address(&req, state.config.trust_proxy);
+    let issued = sessions::login(&state, body.into_inner(), address).await?;
     Ok(issued_response(&req, issued))
 }
 

@@ -1,9 +1,10 @@
 //! Sign-in sessions: login, refresh-token rotation with reuse detection, logout.
 
-use chrono::Duration as ChronoDuration;
+use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use diesel::Connection;
 use kehu_core::ErrorCode;
 use kehu_core::auth::LoginRequest;
+use kehu_store::login_attempts::{self, By};
 use kehu_store::sessions::{self as store_sessions, RefreshToken};
 use kehu_store::types::Id;
 use kehu_store::users;
@@ -47,29 +48,67 @@ fn issue(state: &AppState, conn: &mut kehu_store::DbConnection, user_id: Uuid, f
     Ok(Issued { access_token, expires_in, refresh_token, refresh_max_age_secs: ttl.num_seconds() })
 }
 
-/// Checks the password and opens a new session family. Attempts are logged with the email and
-/// the outcome, never the password.
-pub async fn login(state: &actix_web::web::Data<AppState>, body: LoginRequest) -> ApiResult<Issued> {
+/// Seconds until fewer than `max` of these failures (oldest first) are inside the window, or
+/// `None` when there are fewer already.
+fn locked_for(failures: &[NaiveDateTime], max: usize, window: ChronoDuration, now: NaiveDateTime) -> Option<u64> {
+    if max == 0 || failures.len() < max {
+        return None;
+    }
+    let until = failures[failures.len() - max] + window;
+    let millis = (until - now).num_milliseconds().max(0);
+    let secs = ((millis + 999) / 1000).max(1);
+    u64::try_from(secs).ok()
+}
+
+/// Checks the password and opens a new session family. After `login_max_failures` failures in
+/// `login_window` for the account or from the address, every attempt is refused with 429 (the
+/// right password too) until the window has passed. Attempts are logged with the email, address
+/// and outcome, never the password.
+pub async fn login(state: &actix_web::web::Data<AppState>, body: LoginRequest, address: String) -> ApiResult<Issued> {
     let st = state.clone();
     let email = users::normalize_email(&body.email);
-    let lookup = email.clone();
+    let (lookup, from) = (email.clone(), address.clone());
     let result = state
         .db(move |conn| {
+            let now = kehu_store::now();
+            let window = ChronoDuration::from_std(st.config.login_window).map_err(ApiError::internal)?;
+            let max = usize::try_from(st.config.login_max_failures).map_err(ApiError::internal)?;
+            let cap = i64::try_from(max).map_err(ApiError::internal)?.saturating_add(1);
+            let since = now - window;
+            let by_email = login_attempts::failures_since(conn, By::Email(&lookup), since, cap)?;
+            let by_address = login_attempts::failures_since(conn, By::Address(&from), since, cap)?;
+            let locked = locked_for(&by_email, max, window, now).max(locked_for(&by_address, max, window, now));
+            if let Some(secs) = locked {
+                return Err(ApiError {
+                    retry_after: Some(secs),
+                    ..ApiError::with_detail(ErrorCode::RateLimited, "too many failed sign-ins; try again later")
+                });
+            }
             let user = users::find_by_email(conn, &lookup)?;
             let ok = verify_password(&body.password, user.as_ref().map(|u| u.password_hash.as_str()));
             match user {
                 Some(u) if ok && u.can_sign_in() => {
                     let id = u.id.0;
-                    conn.transaction(|conn| issue(&st, conn, id, kehu_store::new_id()))
+                    conn.transaction(|conn| {
+                        login_attempts::record(conn, &lookup, &from, true, now)?;
+                        issue(&st, conn, id, kehu_store::new_id())
+                    })
                 }
-                _ => Err(ApiError::new(ErrorCode::InvalidCredentials)),
+                _ => {
+                    login_attempts::record(conn, &lookup, &from, false, now)?;
+                    login_attempts::prune(conn, now - ChronoDuration::days(1))?;
+                    Err(ApiError::new(ErrorCode::InvalidCredentials))
+                }
             }
         })
         .await;
     match &result {
-        Ok(_) => tracing::info!(email = %email, outcome = "success", "login attempt"),
+        Ok(_) => tracing::info!(email = %email, address = %address, outcome = "success", "login attempt"),
         Err(e) if e.code == ErrorCode::InvalidCredentials => {
-            tracing::warn!(email = %email, outcome = "failure", "login attempt");
+            tracing::warn!(email = %email, address = %address, outcome = "failure", "login attempt");
+        }
+        Err(e) if e.code == ErrorCode::RateLimited => {
+            tracing::warn!(email = %email, address = %address, outcome = "throttled", "login attempt");
         }
         Err(_) => {}
     }
@@ -132,4 +171,22 @@ pub async fn logout(state: &actix_web::web::Data<AppState>, token: Option<String
             Ok(())
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockout_lasts_until_enough_failures_age_out() {
+        let t = |s: i64| NaiveDateTime::default() + ChronoDuration::seconds(s);
+        let window = ChronoDuration::seconds(900);
+        let failures: Vec<_> = (0..10).map(t).collect();
+        assert_eq!(locked_for(&failures[..9], 10, window, t(10)), None);
+        assert_eq!(locked_for(&failures, 10, window, t(10)), Some(890));
+        let more: Vec<_> = (0..12).map(t).collect();
+        // Two of the twelve must age out before fewer than ten remain.
+        assert_eq!(locked_for(&more, 10, window, t(12)), Some(890));
+        assert_eq!(locked_for(&failures, 10, window, t(899)), Some(1));
+    }
 }

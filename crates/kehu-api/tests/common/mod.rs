@@ -29,13 +29,18 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(&[]).await
+    }
+
+    /// As [`TestApp::spawn`], with some settings changed.
+    pub async fn spawn_with(settings: &[(&'static str, &str)]) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let pg = std::env::var("KEHU_TEST_PG_URL").ok().filter(|u| !u.is_empty()).map(|u| PgTestDb::create(&u));
         let database_url = match &pg {
             Some(db) => db.url.clone(),
             None => dir.path().join("kehu.db").to_string_lossy().into_owned(),
         };
-        let vars: HashMap<&str, String> = HashMap::from([
+        let mut vars: HashMap<&str, String> = HashMap::from([
             ("KEHU_BIND", "127.0.0.1:0".to_owned()),
             ("KEHU_DATABASE_URL", database_url),
             ("KEHU_DATA_DIR", dir.path().to_string_lossy().into_owned()),
@@ -47,6 +52,9 @@ impl TestApp {
             ("KEHU_MAX_BODY_BYTES", "65536".to_owned()),
             ("KEHU_SHUTDOWN_TIMEOUT_SECS", "1".to_owned()),
         ]);
+        for (k, v) in settings {
+            vars.insert(k, (*v).to_owned());
+        }
         let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
         let (state, _) = app::prepare(&config).await.unwrap();
         let backend = state.store.backend();
