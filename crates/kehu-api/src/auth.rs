@@ -14,7 +14,10 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::future::LocalBoxFuture;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use kehu_core::ErrorCode;
+use kehu_core::api_key::role_scopes;
 use kehu_core::user::Role;
+use kehu_store::api_keys::{self, ApiKey};
 use kehu_store::users::{self, User};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -124,6 +127,10 @@ pub struct Principal {
     pub role: Role,
     /// The request's id, for the audit log.
     pub request_id: Option<String>,
+    /// Set when the caller authenticated with an API key rather than a session.
+    pub api_key_id: Option<Uuid>,
+    /// The key's own scopes; `None` for a session, which holds every scope of its role.
+    key_scopes: Option<Vec<String>>,
 }
 
 impl Principal {
@@ -136,15 +143,54 @@ impl Principal {
         if self.role == Role::Admin { Ok(()) } else { Err(ApiError::forbidden("only administrators may do this")) }
     }
 
-    /// The scopes a signed-in user holds: every scope of their role.
+    /// What the caller may do: the role's scopes, narrowed to the key's scopes for an API key.
     pub fn scopes(&self) -> Vec<String> {
-        let all = match self.role {
-            Role::Admin => &["admin", "customers:read", "customers:write", "analytics:read", "webhooks:manage"][..],
-            Role::Manager | Role::Sales => &["customers:read", "customers:write", "analytics:read"][..],
-            Role::Service => &["customers:read"][..],
-        };
-        all.iter().map(|s| (*s).to_owned()).collect()
+        let role = role_scopes(self.role);
+        match &self.key_scopes {
+            None => role,
+            Some(key) => role.into_iter().filter(|s| key.contains(s)).collect(),
+        }
     }
+
+    /// 403 unless the caller holds `scope`: `forbidden` when the role lacks it (a person can do
+    /// nothing about that), `insufficient_scope` when only the API key does (a new key can).
+    pub fn require_scope(&self, scope: &str) -> ApiResult<()> {
+        if !role_scopes(self.role).iter().any(|s| s == scope) {
+            return Err(ApiError::forbidden("your role does not allow this"));
+        }
+        if self.scopes().iter().any(|s| s == scope) {
+            Ok(())
+        } else {
+            Err(ApiError::with_detail(ErrorCode::InsufficientScope, format!("this needs the scope {scope}")))
+        }
+    }
+
+    /// 403 for API keys: some things only a person signed in may do (managing keys).
+    pub fn require_session(&self) -> ApiResult<()> {
+        match self.api_key_id {
+            None => Ok(()),
+            Some(_) => Err(ApiError::forbidden("API keys cannot do this; sign in")),
+        }
+    }
+}
+
+/// Every API key starts with this, so that a leaked key is recognisable (and scannable).
+pub const API_KEY_PREFIX: &str = "kehu_";
+
+/// A new API key secret: the prefix and 256 random bits.
+pub fn new_api_key() -> String {
+    format!("{API_KEY_PREFIX}{}", new_refresh_token())
+}
+
+/// The live key with this secret and its active owner; revoked or expired keys and keys of
+/// deactivated users are refused on their next call.
+fn api_key_caller(conn: &mut kehu_store::DbConnection, secret: &str) -> ApiResult<(User, ApiKey)> {
+    let now = kehu_store::now();
+    let refused = || ApiError::unauthenticated("the API key is unknown, revoked or expired");
+    let key = api_keys::find_by_hash(conn, &hash_token(secret))?.filter(|k| k.is_live(now)).ok_or_else(refused)?;
+    let user = users::find_by_id(conn, key.owner_id.0)?.filter(User::can_sign_in).ok_or_else(refused)?;
+    api_keys::touch(conn, key.id.0, now)?;
+    Ok((user, key))
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {
@@ -164,6 +210,12 @@ impl FromRequest for Principal {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
             let token = token.ok_or_else(|| ApiError::unauthenticated("send Authorization: Bearer <token>"))?;
+            if token.starts_with(API_KEY_PREFIX) {
+                let (user, key) = state.db(move |conn| api_key_caller(conn, &token)).await?;
+                let role = user.role()?;
+                let scopes = Some(key.scope_list());
+                return Ok(Principal { user, role, request_id, api_key_id: Some(key.id.0), key_scopes: scopes });
+            }
             let claims = state.keys.verify(&token)?;
             // The user is read on every request so that a deactivated account stops at once,
             // not when its token expires.
@@ -173,7 +225,7 @@ impl FromRequest for Principal {
                 .filter(User::can_sign_in)
                 .ok_or_else(|| ApiError::unauthenticated("the account is not active"))?;
             let role = user.role()?;
-            Ok(Principal { user, role, request_id })
+            Ok(Principal { user, role, request_id, api_key_id: None, key_scopes: None })
         })
     }
 }

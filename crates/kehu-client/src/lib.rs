@@ -7,6 +7,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use kehu_core::api_key::{ApiKey, CreateApiKey, CreatedApiKey};
 use kehu_core::audit::AuditEvent;
 use kehu_core::auth::{LoginRequest, TokenResponse};
 use kehu_core::list::List;
@@ -295,6 +296,21 @@ impl Client {
     /// `POST /api/v1/teams/{id}/restore`.
     pub async fn restore_team(&self, id: &str) -> Result<Team> {
         self.write::<(), _>(Method::POST, &format!("/teams/{id}/restore"), None, &WriteOptions::default()).await
+    }
+
+    /// `GET /api/v1/api-keys`: the caller's keys (an administrator's: everyone's).
+    pub async fn list_api_keys(&self, query: &ListQuery) -> Result<List<ApiKey>> {
+        self.list("/api-keys", query).await
+    }
+
+    /// `POST /api/v1/api-keys`: the response holds the secret, this once.
+    pub async fn create_api_key(&self, body: &CreateApiKey, opts: &WriteOptions) -> Result<CreatedApiKey> {
+        self.write(Method::POST, "/api-keys", Some(body), opts).await
+    }
+
+    /// `DELETE /api/v1/api-keys/{id}`: revokes the key.
+    pub async fn revoke_api_key(&self, id: &str) -> Result<()> {
+        self.write::<(), _>(Method::DELETE, &format!("/api-keys/{id}"), None, &WriteOptions::default()).await
     }
 
     /// `GET /api/v1/audit-events?entity=…&entity_id=…`.

@@ -26,6 +26,8 @@ pub enum ErrorCode {
     InvalidRefreshToken,
     /// The caller may see the record but not do this with it.
     Forbidden,
+    /// The API key lacks the scope this operation needs.
+    InsufficientScope,
     /// No such record, or not one the caller may see; also unknown routes.
     NotFound,
     /// The route exists but not with this method.
@@ -58,7 +60,7 @@ impl ErrorCode {
         match self {
             Self::MalformedRequest | Self::UnknownField | Self::InvalidParameter => 400,
             Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidRefreshToken => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::InsufficientScope => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict | Self::RequestInFlight => 409,
@@ -82,6 +84,7 @@ impl ErrorCode {
             Self::InvalidCredentials => "Email or password is wrong",
             Self::InvalidRefreshToken => "Session has expired",
             Self::Forbidden => "Not allowed",
+            Self::InsufficientScope => "The API key lacks a scope",
             Self::NotFound => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::Conflict => "Conflict with the current state",
@@ -107,6 +110,7 @@ impl ErrorCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::InvalidRefreshToken => "invalid_refresh_token",
             Self::Forbidden => "forbidden",
+            Self::InsufficientScope => "insufficient_scope",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",

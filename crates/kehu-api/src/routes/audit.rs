@@ -40,6 +40,7 @@ async fn list_audit_events(
 ) -> ApiResult<web::Json<List<AuditEvent>>> {
     // Administrators only for now; managers will read the history of what they can see once
     // record visibility exists.
+    who.require_scope("admin")?;
     who.require_admin()?;
     let list = ListRequest::parse(&req, &[("id", ())], &["entity", "entity_id"])?;
     let entity = list

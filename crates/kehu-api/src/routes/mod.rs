@@ -1,5 +1,6 @@
 //! The HTTP surface. Each module owns its routes and their OpenAPI fragments; this one mounts them.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod me;
@@ -29,6 +30,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "users", description = "People who use Kehu"),
         (name = "teams", description = "The team tree"),
         (name = "audit", description = "Who changed what, when"),
+        (name = "api-keys", description = "Keys for integrations, with scopes"),
         (name = "system", description = "Health, readiness, metrics and this document"),
     )
 )]
@@ -61,6 +63,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(users::configure)
             .configure(teams::configure)
             .configure(audit::configure)
+            .configure(api_keys::configure)
             .configure(system::configure_v1),
     );
 }

@@ -45,7 +45,8 @@ const SORTS: [(&str, TeamSort); 2] = [("name", TeamSort::Name), ("created_at", T
     )
 )]
 #[get("/teams")]
-async fn list_teams(state: web::Data<AppState>, _who: Principal, req: HttpRequest) -> ApiResult<web::Json<List<Team>>> {
+async fn list_teams(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<List<Team>>> {
+    who.require_scope("teams:read")?;
     let list = ListRequest::parse(&req, &SORTS, &["q", "parent_id"])?;
     let filter = TeamFilter { parent_id: list.filter_uuid("parent_id")?, q: list.filter("q").map(str::to_owned) };
     let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
@@ -73,6 +74,7 @@ async fn create_team(
     req: HttpRequest,
     body: web::Json<CreateTeam>,
 ) -> ApiResult<HttpResponse> {
+    who.require_scope("teams:write")?;
     who.require_admin()?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
@@ -95,7 +97,8 @@ async fn create_team(
     )
 )]
 #[get("/teams/{id}")]
-async fn get_team(state: web::Data<AppState>, _who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_team(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    who.require_scope("teams:read")?;
     let id = id.into_inner();
     let team = state.db(move |conn| teams::get(conn, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(team))
@@ -123,6 +126,7 @@ async fn update_team(
     id: web::Path<Uuid>,
     body: web::Json<UpdateTeam>,
 ) -> ApiResult<HttpResponse> {
+    who.require_scope("teams:write")?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let team = state.db(move |conn| teams::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(team))
@@ -148,6 +152,7 @@ async fn delete_team(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
+    who.require_scope("teams:write")?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     state.db(move |conn| teams::delete(conn, &who, id, expected)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -166,6 +171,7 @@ async fn delete_team(
 )]
 #[post("/teams/{id}/restore")]
 async fn restore_team(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    who.require_scope("teams:write")?;
     let id = id.into_inner();
     let team = state.db(move |conn| teams::restore(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(team))

@@ -44,7 +44,8 @@ const SORTS: [(&str, UserSort); 3] =
     )
 )]
 #[get("/users")]
-async fn list_users(state: web::Data<AppState>, _who: Principal, req: HttpRequest) -> ApiResult<web::Json<List<User>>> {
+async fn list_users(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<List<User>>> {
+    who.require_scope("users:read")?;
     let list = ListRequest::parse(&req, &SORTS, &["q", "role", "team_id", "active"])?;
     let filter = UserFilter {
         roles: list.filter_any("role", Role::parse)?,
@@ -78,6 +79,7 @@ async fn create_user(
     req: HttpRequest,
     body: web::Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
+    who.require_scope("users:write")?;
     who.require_admin()?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
@@ -100,7 +102,8 @@ async fn create_user(
     )
 )]
 #[get("/users/{id}")]
-async fn get_user(state: web::Data<AppState>, _who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_user(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    who.require_scope("users:read")?;
     let id = id.into_inner();
     let user = state.db(move |conn| users::get(conn, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
@@ -129,6 +132,7 @@ async fn update_user(
     id: web::Path<Uuid>,
     body: web::Json<UpdateUser>,
 ) -> ApiResult<HttpResponse> {
+    who.require_scope("users:write")?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let user = state.db(move |conn| users::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
@@ -154,6 +158,7 @@ async fn deactivate_user(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
+    who.require_scope("users:write")?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     let user = state.db(move |conn| users::deactivate(conn, &who, id, expected)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))

@@ -48,7 +48,7 @@ pub fn record(
             entity_id: Id(entity_id),
             action: action.as_str().to_owned(),
             actor_id: Some(Id(who.id())),
-            api_key_id: None,
+            api_key_id: who.api_key_id.map(Id),
             request_id: who.request_id.clone(),
             changes,
             created_at: kehu_store::now(),

@@ -1,6 +1,7 @@
 //! Business rules. A service function holds the rule and opens the transaction; handlers only
 //! extract and respond, and the store only queries.
 
+pub mod api_keys;
 pub mod audit;
 pub mod bootstrap;
 pub mod idempotency;
