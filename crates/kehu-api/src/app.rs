@@ -13,10 +13,11 @@ use crate::auth::JwtKeys;
 use crate::config::Config;
 use crate::error::{json_error, path_error, query_error};
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
 use crate::routes::system::OpenApiJson;
 use crate::services::bootstrap::{self, CreatedAdmin};
 use crate::state::AppState;
-use crate::{middleware, routes};
+use crate::{middleware, rate_limit, routes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -70,6 +71,7 @@ pub fn bind(state: AppState) -> Result<(Server, SocketAddr), StartError> {
     let known = web::Data::new(routes::KnownRoutes::from_openapi(&routes::openapi()));
     let state = web::Data::new(state);
     let metrics = web::Data::new(Metrics::default());
+    let limiter = web::Data::new(RateLimiter::new(config.rate_limit_per_minute));
     let limit = config.max_body_bytes;
 
     let mut server = HttpServer::new(move || {
@@ -78,12 +80,14 @@ pub fn bind(state: AppState) -> Result<(Server, SocketAddr), StartError> {
             .app_data(metrics.clone())
             .app_data(doc.clone())
             .app_data(known.clone())
+            .app_data(limiter.clone())
             .app_data(web::JsonConfig::default().limit(limit).error_handler(|e, _| json_error(e).into()))
             .app_data(web::PayloadConfig::new(limit))
             .app_data(web::QueryConfig::default().error_handler(|e, _| query_error(e).into()))
             .app_data(web::PathConfig::default().error_handler(|e, _| path_error(e).into()))
             .service(SwaggerUi::new("/api/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
             .default_service(web::to(routes::web::fallback))
+            .wrap(from_fn(rate_limit::limit))
             .wrap(from_fn(middleware::observe))
             .wrap(Compress::default())
     })

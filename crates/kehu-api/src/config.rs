@@ -39,6 +39,8 @@ pub struct Config {
     pub login_window: Duration,
     /// Take the client's address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy only).
     pub trust_proxy: bool,
+    /// API requests per minute per caller (user, API key, or address when anonymous).
+    pub rate_limit_per_minute: u64,
     pub log_filter: String,
     pub log_format: LogFormat,
     /// Serve the web app from this folder instead of the copy built into the binary.
@@ -64,6 +66,7 @@ impl std::fmt::Debug for Config {
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window", &self.login_window)
             .field("trust_proxy", &self.trust_proxy)
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
             .field("web_dir", &self.web_dir)
@@ -102,6 +105,7 @@ struct FileConfig {
     login_max_failures: Option<u32>,
     login_window_secs: Option<u64>,
     trust_proxy: Option<bool>,
+    rate_limit_per_minute: Option<u64>,
     log: Option<String>,
     log_format: Option<LogFormat>,
     web_dir: Option<String>,
@@ -216,6 +220,9 @@ impl Config {
                 number("KEHU_LOGIN_WINDOW_SECS", file.login_window_secs)?.unwrap_or(15 * 60),
             ),
             trust_proxy,
+            rate_limit_per_minute: number("KEHU_RATE_LIMIT_PER_MINUTE", file.rate_limit_per_minute)?
+                .unwrap_or(600)
+                .max(1),
             log_filter: string("KEHU_LOG", file.log).unwrap_or_else(|| "info".to_owned()),
             log_format,
             web_dir: string("KEHU_WEB_DIR", file.web_dir).map(PathBuf::from),

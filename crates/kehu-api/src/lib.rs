@@ -12,6 +12,7 @@ pub mod error;
 pub mod listing;
 pub mod metrics;
 pub mod middleware;
+pub mod rate_limit;
 pub mod routes;
 pub mod services;
 pub mod state;

@@ -121,3 +121,28 @@ async fn tests_run_on_the_backend_the_environment_names() {
     assert_eq!(app.backend, want);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn api_calls_are_rate_limited_per_caller_with_headers() {
+    let app = TestApp::spawn_with(&[("KEHU_RATE_LIMIT_PER_MINUTE", "5")]).await;
+    let (token, _) = app.raw_login().await;
+    let mut last = None;
+    for _ in 0..5 {
+        let resp = app.http.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers().get("ratelimit-policy").unwrap(), "5;w=60");
+        last = Some(resp.headers().get("ratelimit").unwrap().to_str().unwrap().to_owned());
+    }
+    // The sign-in counted against the address; these five against the user.
+    assert!(last.unwrap().starts_with("limit=5, remaining=0"));
+    let resp = app.http.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    assert!(resp.headers().get("retry-after").is_some());
+    assert!(resp.headers().get("ratelimit").is_some());
+    assert_problem(resp, 429, "rate_limited").await;
+    // Another caller (here: anonymous, by address) has a budget of its own.
+    let resp = app.http.post(app.url("/api/v1/auth/refresh")).send().await.unwrap();
+    assert_eq!(resp.status(), 401);
+    // Health checks and the web app are not API calls and are never limited.
+    assert_eq!(app.http.get(app.url("/healthz")).send().await.unwrap().status(), 200);
+    app.stop().await;
+}
