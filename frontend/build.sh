@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the web app into frontend/dist/, which the server serves at `/`.
 # Needs: the wasm32-unknown-unknown target, the wasm-bindgen CLI matching Cargo.lock, and npm
-# (for binaryen's wasm-opt; Debian's binaryen is too old and its output breaks in Chromium).
+# (for binaryen's wasm-opt, as Debian's binaryen is too old and its output breaks in Chromium; and
+# for esbuild).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,11 +25,16 @@ if [[ -n "$want_bindgen" && "$have_bindgen" != "$want_bindgen" ]]; then
   exit 1
 fi
 
-if [[ ! -x "$here/node_modules/.bin/wasm-opt" ]]; then
+if [[ ! -x "$here/node_modules/.bin/wasm-opt" || ! -x "$here/node_modules/.bin/esbuild" ]]; then
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 
-(cd "$root" && cargo build -p kehu-web --profile wasm-release --target wasm32-unknown-unknown)
+# `erase_components` makes every Leptos component return a type-erased view, so the renderer is
+# compiled once rather than once per component: about 40 KB less to download. The path remapping
+# shortens the source paths that panic locations carry.
+registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+(cd "$root" && RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components --remap-path-prefix=$registry/= --remap-path-prefix=$root/=" \
+  cargo build -p kehu-web --profile wasm-release --target wasm32-unknown-unknown)
 
 # cargo names a binary's wasm after the package (kehu-web), a library's after the crate (kehu_web).
 wasm="$out/kehu-web.wasm"
@@ -42,6 +48,9 @@ wasm-bindgen --target web --no-typescript --remove-name-section --remove-produce
 "$here/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$dist/kehu_web_bg.wasm" "$dist/kehu_web_bg.wasm"
+# The glue wasm-bindgen writes is readable JS; minified it is a quarter smaller over the wire.
+"$here/node_modules/.bin/esbuild" "$dist/kehu_web.js" --minify --format=esm --log-level=warning \
+  --allow-overwrite --outfile="$dist/kehu_web.js"
 cp "$here/index.html" "$here/style.css" "$dist/"
 
 gz() { gzip -9 -c "$1" | wc -c; }

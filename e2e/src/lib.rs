@@ -345,6 +345,21 @@ impl Browser {
         }
     }
 
+    /// Waits until the app has gone to `expected` (a path such as `/users`).
+    pub async fn wait_for_path(&self, expected: &str) {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let path = self.path().await;
+            if path == expected {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("the app did not go to {expected} within {UI_TIMEOUT:?}; it is at {path}")).await;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// Waits until an element matching `css` is displayed, and returns it.
     pub async fn find(&self, css: &str) -> WebElement {
         let found = self.driver.query(By::Css(css)).and_displayed().wait(UI_TIMEOUT, POLL).first().await;
@@ -399,6 +414,7 @@ impl Browser {
     /// the input events the app listens to.
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self.find(css).await;
+        self.bring_to_middle(&field).await;
         let typed = async {
             field.click().await?;
             field.send_keys(Key::Control + "a").await?;
@@ -410,10 +426,38 @@ impl Browser {
         }
     }
 
+    /// Chooses the option of the drop-down matching `css` whose text contains `text`, as a user
+    /// would, so the app sees the change event.
+    pub async fn choose(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        self.bring_to_middle(&field).await;
+        let chosen = async {
+            let select = thirtyfour::components::SelectElement::new(&field).await?;
+            select.select_by_partial_text(text).await
+        };
+        if let Err(e) = chosen.await {
+            self.fail(&format!("cannot choose {text:?} in `{css}`: {e}")).await;
+        }
+    }
+
     pub async fn click(&self, css: &str) {
         let element = self.find(css).await;
+        self.bring_to_middle(&element).await;
         if let Err(e) = element.click().await {
             self.fail(&format!("cannot click `{css}`: {e}")).await;
+        }
+    }
+
+    /// Scrolls `element` to the middle of the window, as a user would before touching it: at the
+    /// edge a fixed bar may cover it, and the click would land on the bar.
+    async fn bring_to_middle(&self, element: &WebElement) {
+        let arg = match element.to_json() {
+            Ok(arg) => arg,
+            Err(e) => self.fail(&format!("cannot refer to an element in a script: {e}")).await,
+        };
+        let scrolled = self.driver.execute("arguments[0].scrollIntoView({ block: 'center' })", vec![arg]).await;
+        if let Err(e) = scrolled {
+            self.fail(&format!("cannot scroll to an element: {e}")).await;
         }
     }
 

@@ -1,6 +1,7 @@
 //! Kehu's web app. It talks to the API of the server it was loaded from, through `kehu-client`.
 
 mod components;
+mod data;
 mod i18n;
 mod pages;
 mod routes;
@@ -8,13 +9,15 @@ mod session;
 
 use kehu_client::Client;
 use leptos::prelude::*;
-use leptos_router::StaticSegment;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
 
+use crate::components::notice::Notices;
+use crate::components::states::{distinct, when};
 use crate::components::{Shell, Splash};
 use crate::i18n::{I18n, Key, tr};
-use crate::pages::{HomePage, LoginPage, NotFoundPage};
-use crate::routes::AppRoute;
+use crate::pages::{
+    HomePage, LoginPage, NewTeamPage, NewUserPage, NotFoundPage, ProfilePage, TeamPage, TeamsPage, UserPage, UsersPage,
+};
+use crate::routes::{AppRoute, Router};
 use crate::session::Session;
 
 fn main() {
@@ -24,6 +27,14 @@ fn main() {
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
     }
+}
+
+/// Which frame a route is drawn in; switching pages inside the shell keeps the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    SignIn,
+    Shell,
+    NotFound,
 }
 
 #[component]
@@ -40,21 +51,37 @@ fn App() -> impl IntoView {
     };
     let session = Session::provide(client);
     session.restore();
+    let router = Router::provide();
+    Notices::provide();
+
+    let route = move || router.route();
+    let frame = distinct(move || match route() {
+        AppRoute::Login => Frame::SignIn,
+        AppRoute::NotFound => Frame::NotFound,
+        _ => Frame::Shell,
+    });
+    let page = move || match route() {
+        AppRoute::Home => view! { <HomePage /> }.into_any(),
+        AppRoute::Profile => view! { <ProfilePage /> }.into_any(),
+        AppRoute::Users => view! { <UsersPage /> }.into_any(),
+        AppRoute::NewUser => view! { <NewUserPage /> }.into_any(),
+        AppRoute::User(id) => view! { <UserPage id=id /> }.into_any(),
+        AppRoute::Teams => view! { <TeamsPage /> }.into_any(),
+        AppRoute::NewTeam => view! { <NewTeamPage /> }.into_any(),
+        AppRoute::Team(id) => view! { <TeamPage id=id /> }.into_any(),
+        AppRoute::Login | AppRoute::NotFound => ().into_any(),
+    };
 
     view! {
-        <Router>
-            <Show
-                when=move || !session.is_restoring()
-                fallback=|| view! { <Splash label=Key::RestoringSession /> }
-            >
-                <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment(AppRoute::Login) view=LoginPage />
-                    <ParentRoute path=() view=Shell>
-                        <Route path=StaticSegment(AppRoute::Home) view=HomePage />
-                    </ParentRoute>
-                </Routes>
-            </Show>
-        </Router>
+        {when(
+            move || !session.is_restoring(),
+            ViewFn::from(move || match frame.get() {
+                Frame::SignIn => view! { <LoginPage /> }.into_any(),
+                Frame::NotFound => view! { <NotFoundPage /> }.into_any(),
+                Frame::Shell => view! { <Shell>{move || page()}</Shell> }.into_any(),
+            }),
+            ViewFn::from(|| view! { <Splash label=Key::RestoringSession /> }),
+        )}
     }
     .into_any()
 }

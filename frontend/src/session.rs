@@ -6,7 +6,7 @@ use std::time::Duration;
 use kehu_client::{Client, ClientError};
 use kehu_core::ErrorCode;
 use kehu_core::auth::TokenResponse;
-use kehu_core::user::Me;
+use kehu_core::user::{Me, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -27,6 +27,8 @@ pub struct Session {
     expired: RwSignal<bool>,
     /// Bumped whenever the session changes hands, so a refresh timer of an earlier session stops.
     epoch: StoredValue<u64>,
+    /// Whether anyone has signed in since the page loaded; see [`Session::should_return`].
+    ever_signed_in: StoredValue<bool>,
 }
 
 impl Session {
@@ -36,6 +38,7 @@ impl Session {
             auth: RwSignal::new(Auth::Restoring),
             expired: RwSignal::new(false),
             epoch: StoredValue::new(0),
+            ever_signed_in: StoredValue::new(false),
         };
         provide_context(session);
         session
@@ -50,8 +53,26 @@ impl Session {
     }
 
     pub fn me(&self) -> Option<Me> {
+        self.with_me(|me| me.cloned())
+    }
+
+    /// Reads the signed-in user without copying them; reactive.
+    pub fn with_me<R>(&self, f: impl FnOnce(Option<&Me>) -> R) -> R {
         self.auth.with(|a| match a {
-            Auth::SignedIn(me) => Some(me.clone()),
+            Auth::SignedIn(me) => f(Some(me)),
+            _ => f(None),
+        })
+    }
+
+    /// Whether the signed-in user may manage users, teams and settings; reactive.
+    pub fn is_admin(&self) -> bool {
+        self.auth.with(|a| matches!(a, Auth::SignedIn(me) if me.role == Role::Admin))
+    }
+
+    /// The signed-in user's id, without tracking.
+    pub fn my_id(&self) -> Option<uuid::Uuid> {
+        self.auth.with_untracked(|a| match a {
+            Auth::SignedIn(me) => Some(me.id),
             _ => None,
         })
     }
@@ -60,8 +81,24 @@ impl Session {
         self.expired.get()
     }
 
-    fn client(&self) -> Client {
+    /// Whether a page that finds nobody signed in should be returned to after signing in: yes
+    /// when the session lapsed or the page was opened directly, no after signing out on purpose.
+    pub fn should_return(&self) -> bool {
+        self.expired.get_untracked() || !self.ever_signed_in.get_value()
+    }
+
+    /// The API client, carrying the signed-in user's token.
+    pub fn client(&self) -> Client {
         self.client.get_value()
+    }
+
+    /// Takes in what the server now says about the signed-in user (after a profile change).
+    pub fn update_me(&self, me: Me) {
+        self.auth.update(|a| {
+            if matches!(a, Auth::SignedIn(_)) {
+                *a = Auth::SignedIn(me);
+            }
+        });
     }
 
     fn next_epoch(&self) -> u64 {
@@ -102,6 +139,7 @@ impl Session {
 
     fn start(self, tokens: TokenResponse, me: Me) {
         let epoch = self.next_epoch();
+        self.ever_signed_in.set_value(true);
         self.expired.set(false);
         self.auth.set(Auth::SignedIn(me));
         self.schedule_refresh(epoch, tokens.expires_in);

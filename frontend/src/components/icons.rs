@@ -1,10 +1,53 @@
 //! Inline SVG icons in the style of a single stroke set, so they take the text colour and need no
-//! extra request.
+//! extra request. Each icon is one path, so every icon shares one compiled view.
 
 use leptos::prelude::*;
 
-#[component]
-fn Icon(children: Children) -> impl IntoView {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Icon {
+    Home,
+    SignOut,
+    Globe,
+    Alert,
+    Check,
+    Users,
+    Teams,
+    Profile,
+    Search,
+    Plus,
+    Lock,
+    Chevron,
+    Back,
+}
+
+impl Icon {
+    /// The drawing on a 24-unit grid; circles are written as two arcs.
+    fn path(self) -> &'static str {
+        match self {
+            Icon::Home => "M3 10.5 12 3l9 7.5M5 9v11h5v-6h4v6h5V9",
+            Icon::SignOut => "M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l-5-5 5-5M5 12h11",
+            Icon::Globe => "M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M3 12h18M12 3a14 14 0 0 1 0 18a14 14 0 0 1 0-18z",
+            Icon::Alert => "M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M12 7.5v5M12 16.2v.1",
+            Icon::Check => "M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M8 12.5l2.8 2.8L16.5 9.5",
+            Icon::Users => {
+                "M5.5 8a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0M2.5 20a6.5 6.5 0 0 1 13 0M16 4.6a3.5 3.5 0 0 1 0 6.8\
+                 M18 14.2a6.5 6.5 0 0 1 3.5 5.8"
+            }
+            Icon::Teams => "M9 3h6v5H9zM3 16h6v5H3zM15 16h6v5h-6zM12 8v4M6 16v-4h12v4",
+            Icon::Profile => "M8 8a4 4 0 1 0 8 0a4 4 0 1 0-8 0M4 21a8 8 0 0 1 16 0",
+            Icon::Search => "M4.5 11a6.5 6.5 0 1 0 13 0a6.5 6.5 0 1 0-13 0M20 20l-4.2-4.2",
+            Icon::Plus => "M12 5v14M5 12h14",
+            Icon::Lock => {
+                "M6.5 10.5h11a2 2 0 0 1 2 2v6a2 2 0 0 1-2 2h-11a2 2 0 0 1-2-2v-6a2 2 0 0 1 2-2z\
+                 M8 10.5V7.5a4 4 0 0 1 8 0v3"
+            }
+            Icon::Chevron => "M9 6l6 6-6 6",
+            Icon::Back => "M15 6l-6 6 6 6",
+        }
+    }
+}
+
+pub fn icon(icon: Icon) -> impl IntoView {
     view! {
         <svg
             class="icon"
@@ -18,66 +61,12 @@ fn Icon(children: Children) -> impl IntoView {
             stroke-linejoin="round"
             aria-hidden="true"
         >
-            {children()}
+            <path d=icon.path() />
         </svg>
     }
 }
 
-#[component]
-pub fn HomeIcon() -> impl IntoView {
-    view! {
-        <Icon>
-            <path d="M3 10.5 12 3l9 7.5" />
-            <path d="M5 9v11h5v-6h4v6h5V9" />
-        </Icon>
-    }
-}
-
-#[component]
-pub fn SignOutIcon() -> impl IntoView {
-    view! {
-        <Icon>
-            <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3" />
-            <path d="M10 17l-5-5 5-5" />
-            <path d="M5 12h11" />
-        </Icon>
-    }
-}
-
-#[component]
-pub fn GlobeIcon() -> impl IntoView {
-    view! {
-        <Icon>
-            <circle cx="12" cy="12" r="9" />
-            <path d="M3 12h18" />
-            <path d="M12 3a14 14 0 0 1 0 18a14 14 0 0 1 0-18z" />
-        </Icon>
-    }
-}
-
-#[component]
-pub fn AlertIcon() -> impl IntoView {
-    view! {
-        <Icon>
-            <circle cx="12" cy="12" r="9" />
-            <path d="M12 7.5v5" />
-            <path d="M12 16.2v.1" />
-        </Icon>
-    }
-}
-
-#[component]
-pub fn CheckIcon() -> impl IntoView {
-    view! {
-        <Icon>
-            <circle cx="12" cy="12" r="9" />
-            <path d="m8 12.5 2.8 2.8L16.5 9.5" />
-        </Icon>
-    }
-}
-
 /// The brand mark: the first character of 客户 in a rounded square.
-#[component]
-pub fn Logo() -> impl IntoView {
+pub fn logo() -> impl IntoView {
     view! { <span class="logo" aria-hidden="true">"客"</span> }
 }

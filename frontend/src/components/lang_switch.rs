@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::icons::GlobeIcon;
+use crate::components::icons::{Icon, icon};
 use crate::i18n::{Key, tr, use_i18n};
 
 /// Offers the other language, labelled in that language so a reader of it can find it.
@@ -18,7 +18,7 @@ pub fn LangSwitch() -> impl IntoView {
             }
             on:click=move |_| i18n.set(i18n.lang().other())
         >
-            <GlobeIcon />
+            {icon(Icon::Globe)}
             <span lang=move || i18n.lang().other().code()>{tr(Key::OtherLanguage)}</span>
         </button>
     }

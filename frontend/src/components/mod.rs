@@ -1,9 +1,14 @@
 //! Pieces shared by several pages.
 
+pub mod dialog;
+pub mod form;
 pub mod icons;
 pub mod lang_switch;
+pub mod list;
+pub mod notice;
 pub mod shell;
 pub mod splash;
+pub mod states;
 
 pub use lang_switch::LangSwitch;
 pub use shell::Shell;

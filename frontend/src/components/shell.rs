@@ -2,58 +2,89 @@
 //! Which one shows is decided by CSS alone, so resizing never re-renders the page.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet, Redirect};
+use leptos::task::spawn_local;
 
 use crate::components::LangSwitch;
-use crate::components::icons::{HomeIcon, Logo, SignOutIcon};
+use crate::components::icons::{Icon, icon, logo};
+use crate::components::states::when;
 use crate::i18n::{Key, tr};
-use crate::routes::AppRoute;
+use crate::routes::{AppRoute, Link, use_router};
 use crate::session::use_session;
 
+/// Frames `children` (the current page) for a signed-in user; sends anyone else to sign in.
 #[component]
-pub fn Shell() -> impl IntoView {
+pub fn Shell(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     view! {
-        <Show
-            when=move || session.is_signed_in()
-            fallback=|| view! { <Redirect path=AppRoute::Login.href() /> }
-        >
-            <div class="shell">
-                <Sidebar />
-                <div class="shell-main">
-                    <TopBar />
-                    <main class="content" id="content">
-                        <Outlet />
-                    </main>
-                </div>
-                <BottomNav />
-            </div>
-        </Show>
+        {when(
+            move || session.is_signed_in(),
+            ViewFn::from(move || {
+                view! {
+                    <div class="shell">
+                        <Sidebar />
+                        <div class="shell-main">
+                            <TopBar />
+                            <main class="content" id="content">
+                                {children()}
+                            </main>
+                        </div>
+                        <BottomNav />
+                    </div>
+                }
+            }),
+            ViewFn::from(ToSignIn),
+        )}
     }
+}
+
+#[component]
+fn ToSignIn() -> impl IntoView {
+    let session = use_session();
+    let router = use_router();
+    Effect::new(move |_| {
+        if session.should_return() {
+            router.set_after_login(router.route_untracked());
+        }
+        router.replace(AppRoute::Login);
+    });
 }
 
 #[component]
 fn Brand() -> impl IntoView {
     view! {
-        <A href=AppRoute::Home.href() attr:class="brand">
-            <Logo />
+        <Link route=AppRoute::Home class="brand">
+            {logo()}
             <span class="brand-name">{tr(Key::BrandName)}</span>
-        </A>
+        </Link>
     }
 }
 
 #[component]
 fn Sidebar() -> impl IntoView {
+    let session = use_session();
     view! {
         <aside class="sidebar" data-testid="sidebar">
             <Brand />
             <nav class="side-nav" aria-label=tr(Key::MainNavigation)>
                 <NavLink route=AppRoute::Home label=Key::NavHome class="side-nav-link">
-                    <HomeIcon />
+                    {icon(Icon::Home)}
                 </NavLink>
+                // Hidden rather than left out, so the bar does not redraw when the session does.
+                <div class="nav-admin" hidden=move || !session.is_admin()>
+                    <p class="side-nav-group">{tr(Key::NavAdminGroup)}</p>
+                    <NavLink route=AppRoute::Users label=Key::NavUsers class="side-nav-link">
+                        {icon(Icon::Users)}
+                    </NavLink>
+                    <NavLink route=AppRoute::Teams label=Key::NavTeams class="side-nav-link">
+                        {icon(Icon::Teams)}
+                    </NavLink>
+                </div>
             </nav>
             <div class="sidebar-foot">
-                <UserChip />
+                // The usual place to look for one's own settings on a wide screen.
+                <Link route=AppRoute::Profile class="user-chip" testid="nav-profile" nav=true>
+                    <UserChip />
+                </Link>
                 <SignOutButton class="btn btn-ghost btn-block sidebar-sign-out" />
             </div>
         </aside>
@@ -76,6 +107,7 @@ fn TopBar() -> impl IntoView {
 
 #[component]
 fn BottomNav() -> impl IntoView {
+    let session = use_session();
     view! {
         <nav
             class="bottom-nav"
@@ -83,7 +115,18 @@ fn BottomNav() -> impl IntoView {
             aria-label=tr(Key::MainNavigation)
         >
             <NavLink route=AppRoute::Home label=Key::NavHome class="bottom-nav-item">
-                <HomeIcon />
+                {icon(Icon::Home)}
+            </NavLink>
+            <div class="nav-admin" hidden=move || !session.is_admin()>
+                <NavLink route=AppRoute::Users label=Key::NavUsers class="bottom-nav-item">
+                    {icon(Icon::Users)}
+                </NavLink>
+                <NavLink route=AppRoute::Teams label=Key::NavTeams class="bottom-nav-item">
+                    {icon(Icon::Teams)}
+                </NavLink>
+            </div>
+            <NavLink route=AppRoute::Profile label=Key::NavProfile class="bottom-nav-item">
+                {icon(Icon::Profile)}
             </NavLink>
             <SignOutButton class="bottom-nav-item" />
         </nav>
@@ -93,56 +136,61 @@ fn BottomNav() -> impl IntoView {
 #[component]
 fn NavLink(route: AppRoute, label: Key, class: &'static str, children: Children) -> impl IntoView {
     let testid = match route {
-        AppRoute::Home => "nav-home",
-        AppRoute::Login => "nav-login",
+        AppRoute::Users => "nav-users",
+        AppRoute::Teams => "nav-teams",
+        AppRoute::Profile => "nav-profile",
+        _ => "nav-home",
     };
     view! {
-        <A href=route.href() exact=true attr:class=class attr:data-testid=testid>
+        <Link route=route class=class testid=testid nav=true>
             {children()}
             <span>{tr(label)}</span>
-        </A>
+        </Link>
     }
 }
 
 #[component]
 fn UserChip() -> impl IntoView {
     let session = use_session();
-    let me = Memo::new(move |_| session.me());
-    let name = move || me.with(|m| m.as_ref().map(|m| m.name.clone()).unwrap_or_default());
-    let email = move || me.with(|m| m.as_ref().map(|m| m.email.clone()).unwrap_or_default());
+    let name = move || session.with_me(|m| m.map(|m| m.name.clone()).unwrap_or_default());
+    let email = move || session.with_me(|m| m.map(|m| m.email.clone()).unwrap_or_default());
     view! {
-        <div class="user-chip">
-            <span class="avatar" aria-hidden="true">
-                {move || initial(&name())}
-            </span>
-            <span class="user-chip-text">
-                <span class="user-chip-name">{name}</span>
-                <span class="user-chip-email">{email}</span>
-            </span>
-        </div>
+        <span class="avatar" aria-hidden="true">
+            {move || initial(&name())}
+        </span>
+        <span class="user-chip-text">
+            <span class="user-chip-name">{move || name()}</span>
+            <span class="user-chip-email">{move || email()}</span>
+        </span>
     }
 }
 
-/// The first letter of a name, which for a Chinese name is the family name.
+/// The first letter of a name, which for a Chinese name is the family name. Only ASCII letters
+/// are capitalised: full case mapping would add its Unicode tables to the download, and names
+/// are mostly written capitalised already.
 pub fn initial(name: &str) -> String {
-    name.trim().chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
+    name.trim().chars().next().map(|c| c.to_ascii_uppercase().to_string()).unwrap_or_default()
 }
 
 #[component]
 fn SignOutButton(class: &'static str) -> impl IntoView {
     let session = use_session();
-    let sign_out = Action::new_unsync(move |_: &()| session.sign_out());
+    let pending = RwSignal::new(false);
     view! {
         <button
             type="button"
             class=class
             data-testid="sign-out"
-            disabled=move || sign_out.pending().get()
+            disabled=move || pending.get()
             on:click=move |_| {
-                sign_out.dispatch(());
+                pending.set(true);
+                spawn_local(async move {
+                    session.sign_out().await;
+                    pending.try_set(false);
+                });
             }
         >
-            <SignOutIcon />
+            {icon(Icon::SignOut)}
             <span>{tr(Key::SignOut)}</span>
         </button>
     }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::icons::Logo;
+use crate::components::icons::logo;
 use crate::i18n::{Key, tr};
 
 /// The full-page wait while the session is restored; it matches the page `index.html` shows
@@ -9,7 +9,7 @@ use crate::i18n::{Key, tr};
 pub fn Splash(label: Key) -> impl IntoView {
     view! {
         <div class="splash" role="status" aria-live="polite" data-testid="splash">
-            <Logo />
+            {logo()}
             <span class="spinner spinner-lg" aria-hidden="true"></span>
             <p class="splash-label">{tr(label)}</p>
         </div>

@@ -6,6 +6,7 @@
 mod en;
 mod zh_cn;
 
+use kehu_core::user::{Locale, Role};
 use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "kehu.lang";
@@ -26,8 +27,16 @@ impl Lang {
         }
     }
 
-    fn from_code(code: &str) -> Option<Lang> {
+    pub fn from_code(code: &str) -> Option<Lang> {
         [Lang::En, Lang::ZhCn].into_iter().find(|l| l.code() == code)
+    }
+
+    /// The account setting that stands for this language.
+    pub fn locale(self) -> Locale {
+        match self {
+            Lang::En => Locale::En,
+            Lang::ZhCn => Locale::ZhCn,
+        }
     }
 
     /// The language a two-way switch offers from this one.
@@ -110,6 +119,131 @@ pub enum Key {
     NotFoundBody,
     BackHome,
     StartupFailed,
+    NavUsers,
+    NavTeams,
+    NavProfile,
+    /// Heading over the administrators' items in the sidebar.
+    NavAdminGroup,
+    Loading,
+    LoadFailed,
+    TryAgain,
+    LoadMore,
+    Cancel,
+    SaveChanges,
+    Saving,
+    Delete,
+    /// Shown after the label of a field that may stay empty.
+    Optional,
+    /// Contains `{name}`.
+    NoChanges,
+    NotAllowedTitle,
+    NotAllowedBody,
+    UsersTitle,
+    UsersLede,
+    NewUser,
+    NewUserTitle,
+    EditUserTitle,
+    SearchUsers,
+    AllRoles,
+    StatusLabel,
+    AllStatuses,
+    StatusActive,
+    StatusInactive,
+    UsersEmpty,
+    UsersNoMatch,
+    ClearFilters,
+    UserNotFound,
+    TeamLabel,
+    NoTeam,
+    DiscountLabel,
+    DiscountHint,
+    PoolCapLabel,
+    PoolCapHint,
+    NoLimit,
+    NewPasswordLabel,
+    /// Contains `{n}`, the shortest password allowed.
+    PasswordHint,
+    ResetPasswordHint,
+    CreateUser,
+    /// Contains `{name}`.
+    UserCreated,
+    /// Contains `{name}`.
+    UserSaved,
+    Deactivate,
+    Reactivate,
+    /// Contains `{name}`.
+    DeactivateBody,
+    /// Contains `{name}`.
+    ReactivateBody,
+    /// Contains `{name}`.
+    UserDeactivated,
+    /// Contains `{name}`.
+    UserReactivated,
+    TeamsTitle,
+    TeamsLede,
+    NewTeam,
+    NewTeamTitle,
+    EditTeamTitle,
+    TeamsEmpty,
+    TeamsEmptyHint,
+    TeamNotFound,
+    TeamNameLabel,
+    ParentTeamLabel,
+    ParentTeamHint,
+    TopLevel,
+    ManagerLabel,
+    ManagerHint,
+    NoManager,
+    /// Contains `{name}`.
+    ManagedBy,
+    /// Contains `{n}`.
+    MemberCountOne,
+    /// Contains `{n}`.
+    MemberCount,
+    CreateTeam,
+    /// Contains `{name}`.
+    TeamCreated,
+    /// Contains `{name}`.
+    TeamSaved,
+    /// Contains `{name}`.
+    TeamDeleted,
+    /// Contains `{name}`.
+    /// Contains `{name}`.
+    DeleteTeamBody,
+    ProfileTitle,
+    ProfileLede,
+    LanguageLabel,
+    LanguageHint,
+    ProfileSaved,
+    ChangePasswordHeading,
+    CurrentPasswordLabel,
+    ConfirmPasswordLabel,
+    ChangePassword,
+    PasswordChanged,
+    ErrCheckFields,
+    ErrRequired,
+    ErrInvalidEmail,
+    ErrEmailTaken,
+    ErrTaken,
+    ErrTooShort,
+    ErrTooLong,
+    ErrOutOfRange,
+    ErrPercentRange,
+    ErrNotANumber,
+    ErrWholeNumber,
+    /// Contains `{n}`.
+    ErrPasswordTooShort,
+    ErrPasswordMismatch,
+    ErrCurrentPassword,
+    ErrGoneChoice,
+    ErrTeamCycle,
+    ErrInvalidValue,
+    ErrStale,
+    ErrForbidden,
+    ErrGone,
+    ErrConflict,
+    ErrLastAdmin,
+    ErrTeamInUse,
 }
 
 /// The app's current language, shared through context.
@@ -136,6 +270,10 @@ impl I18n {
 
     pub fn lang(&self) -> Lang {
         self.lang.get()
+    }
+
+    pub fn lang_untracked(&self) -> Lang {
+        self.lang.get_untracked()
     }
 
     /// The string for `key` in the current language; reactive inside a view.
@@ -177,6 +315,10 @@ impl Key {
                 | ErrorCode::UnknownField
                 | ErrorCode::InvalidParameter => Key::ErrInvalidInput,
                 ErrorCode::Unauthenticated | ErrorCode::InvalidRefreshToken => Key::ErrSessionExpired,
+                ErrorCode::Forbidden => Key::ErrForbidden,
+                ErrorCode::NotFound => Key::ErrGone,
+                ErrorCode::Conflict => Key::ErrConflict,
+                ErrorCode::PreconditionFailed => Key::ErrStale,
                 ErrorCode::InternalError | ErrorCode::ServiceUnavailable => Key::ErrServer,
                 _ => Key::ErrUnexpected,
             },
@@ -186,14 +328,45 @@ impl Key {
     }
 }
 
+/// The name of a role in the current language.
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Admin => Key::RoleAdmin,
+        Role::Manager => Key::RoleManager,
+        Role::Sales => Key::RoleSales,
+        Role::Service => Key::RoleService,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn templates_keep_their_placeholders() {
+        let named = [
+            Key::Greeting,
+            Key::NoChanges,
+            Key::UserCreated,
+            Key::UserSaved,
+            Key::DeactivateBody,
+            Key::ReactivateBody,
+            Key::UserDeactivated,
+            Key::UserReactivated,
+            Key::ManagedBy,
+            Key::TeamCreated,
+            Key::TeamSaved,
+            Key::TeamDeleted,
+            Key::DeleteTeamBody,
+        ];
+        let counted = [Key::PasswordHint, Key::MemberCountOne, Key::MemberCount, Key::ErrPasswordTooShort];
         for lang in [Lang::En, Lang::ZhCn] {
-            assert!(lang.text(Key::Greeting).contains("{name}"), "{lang:?}");
+            for key in named {
+                assert!(lang.text(key).contains("{name}"), "{lang:?} {key:?}");
+            }
+            for key in counted {
+                assert!(lang.text(key).contains("{n}"), "{lang:?} {key:?}");
+            }
         }
     }
 

@@ -1,9 +1,8 @@
-use kehu_core::user::Role;
 use leptos::prelude::*;
 
-use crate::components::icons::CheckIcon;
+use crate::components::icons::{Icon, icon};
 use crate::components::shell::initial;
-use crate::i18n::{Key, tr, use_i18n};
+use crate::i18n::{Key, role_key, tr, use_i18n};
 use crate::session::use_session;
 
 /// Handles `/`.
@@ -11,10 +10,9 @@ use crate::session::use_session;
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let me = Memo::new(move |_| session.me());
-    let name = move || me.with(|m| m.as_ref().map(|m| m.name.clone()).unwrap_or_default());
-    let email = move || me.with(|m| m.as_ref().map(|m| m.email.clone()).unwrap_or_default());
-    let role = move || me.with(|m| m.as_ref().map(|m| i18n.t(role_key(m.role))));
+    let name = move || session.with_me(|m| m.map(|m| m.name.clone()).unwrap_or_default());
+    let email = move || session.with_me(|m| m.map(|m| m.email.clone()).unwrap_or_default());
+    let role = move || session.with_me(|m| m.map(|m| i18n.t(role_key(m.role))));
 
     view! {
         <div class="page">
@@ -36,17 +34,17 @@ pub fn HomePage() -> impl IntoView {
                         <dl class="facts">
                             <div class="fact">
                                 <dt>{tr(Key::NameLabel)}</dt>
-                                <dd data-testid="home-user-name">{name}</dd>
+                                <dd data-testid="home-user-name">{move || name()}</dd>
                             </div>
                             <div class="fact">
                                 <dt>{tr(Key::EmailLabel)}</dt>
-                                <dd data-testid="home-user-email">{email}</dd>
+                                <dd data-testid="home-user-email">{move || email()}</dd>
                             </div>
                             <div class="fact">
                                 <dt>{tr(Key::RoleLabel)}</dt>
                                 <dd>
                                     <span class="badge" data-testid="home-user-role">
-                                        {role}
+                                        {move || role()}
                                     </span>
                                 </dd>
                             </div>
@@ -59,7 +57,7 @@ pub fn HomePage() -> impl IntoView {
                     </h2>
                     <div class="empty" data-testid="today-empty">
                         <span class="empty-icon">
-                            <CheckIcon />
+                            {icon(Icon::Check)}
                         </span>
                         <p class="empty-title">{tr(Key::TodayEmpty)}</p>
                         <p class="empty-hint">{tr(Key::TodayEmptyHint)}</p>
@@ -67,14 +65,5 @@ pub fn HomePage() -> impl IntoView {
                 </section>
             </div>
         </div>
-    }
-}
-
-fn role_key(role: Role) -> Key {
-    match role {
-        Role::Admin => Key::RoleAdmin,
-        Role::Manager => Key::RoleManager,
-        Role::Sales => Key::RoleSales,
-        Role::Service => Key::RoleService,
     }
 }

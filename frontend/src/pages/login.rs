@@ -1,11 +1,12 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use leptos::task::spawn_local;
 
 use crate::components::LangSwitch;
-use crate::components::icons::{AlertIcon, CheckIcon, Logo};
+use crate::components::icons::{Icon, icon, logo};
+use crate::components::states::when;
 use crate::i18n::{Key, tr, use_i18n};
-use crate::routes::AppRoute;
+use crate::routes::{AppRoute, use_router};
 use crate::session::use_session;
 
 /// Handles `/login`.
@@ -14,29 +15,29 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
 
     view! {
-        <Show
-            when=move || !session.is_signed_in()
-            fallback=|| view! { <Redirect path=AppRoute::Home.href() /> }
-        >
+        {when(
+            move || !session.is_signed_in(),
+            ViewFn::from(|| {
+                view! {
             <div class="auth">
                 <aside class="auth-hero">
                     <div class="brand brand-inverse">
-                        <Logo />
+                        {logo()}
                         <span class="brand-name">{tr(Key::BrandName)}</span>
                     </div>
                     <div class="auth-hero-body">
                         <p class="auth-hero-title">{tr(Key::BrandTagline)}</p>
                         <ul class="auth-hero-points">
                             <li>
-                                <CheckIcon />
+                                {icon(Icon::Check)}
                                 <span>{tr(Key::HeroPointHistory)}</span>
                             </li>
                             <li>
-                                <CheckIcon />
+                                {icon(Icon::Check)}
                                 <span>{tr(Key::HeroPointPipeline)}</span>
                             </li>
                             <li>
-                                <CheckIcon />
+                                {icon(Icon::Check)}
                                 <span>{tr(Key::HeroPointAnywhere)}</span>
                             </li>
                         </ul>
@@ -45,7 +46,7 @@ pub fn LoginPage() -> impl IntoView {
                 <main class="auth-main">
                     <div class="auth-top">
                         <div class="brand auth-brand-compact">
-                            <Logo />
+                            {logo()}
                             <span class="brand-name">{tr(Key::BrandName)}</span>
                         </div>
                         <LangSwitch />
@@ -53,8 +54,18 @@ pub fn LoginPage() -> impl IntoView {
                     <LoginForm />
                 </main>
             </div>
-        </Show>
+                }
+            }),
+            ViewFn::from(AfterSignIn),
+        )}
     }
+}
+
+/// Goes on to the page that asked for signing in, or home.
+#[component]
+fn AfterSignIn() -> impl IntoView {
+    let router = use_router();
+    Effect::new(move |_| router.replace(router.take_after_login().unwrap_or(AppRoute::Home)));
 }
 
 #[component]
@@ -65,25 +76,18 @@ fn LoginForm() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let missing = RwSignal::new(false);
-    let sign_in = Action::new_unsync(move |(email, password): &(String, String)| {
-        session.sign_in(email.clone(), password.clone())
-    });
-    let pending = sign_in.pending();
-
+    let pending = RwSignal::new(false);
     // Kept as a key, not a string, so switching language re-translates a message on screen.
-    let error = Memo::new(move |_| {
+    let failed = RwSignal::new(None::<Key>);
+    let error = move || {
         if pending.get() {
             None
         } else if missing.get() {
             Some(Key::ErrMissingFields)
         } else {
-            match sign_in.value().get() {
-                Some(Err(e)) => Some(Key::for_error(&e)),
-                _ if session.expired() => Some(Key::ErrSessionExpired),
-                _ => None,
-            }
+            failed.get().or_else(|| session.expired().then_some(Key::ErrSessionExpired))
         }
-    });
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -97,7 +101,12 @@ fn LoginForm() -> impl IntoView {
             return;
         }
         missing.set(false);
-        sign_in.dispatch((address, secret));
+        pending.set(true);
+        spawn_local(async move {
+            let result = session.sign_in(address, secret).await;
+            pending.try_set(false);
+            failed.try_set(result.err().map(|e| Key::for_error(&e)));
+        });
     };
 
     view! {
@@ -106,9 +115,9 @@ fn LoginForm() -> impl IntoView {
             <p class="auth-subtitle">{tr(Key::SignInSubtitle)}</p>
             <form class="form" novalidate on:submit=on_submit>
                 // Present from the start, so assistive technology announces each new message.
-                <div class="alert alert-error" role="alert" data-testid="login-error" hidden=move || error.get().is_none()>
-                    <AlertIcon />
-                    <span>{move || error.get().map(|k| i18n.t(k))}</span>
+                <div class="alert alert-error" role="alert" data-testid="login-error" hidden=move || error().is_none()>
+                    {icon(Icon::Alert)}
+                    <span>{move || error().map(|k| i18n.t(k))}</span>
                 </div>
                 <div class="field">
                     <label class="label" for="login-email">

@@ -1,9 +1,19 @@
-//! One module per route.
+//! One module per route, or per pair of routes that share a form.
 
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod profile;
+pub mod team_edit;
+pub mod teams;
+pub mod user_edit;
+pub mod users;
 
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use profile::ProfilePage;
+pub use team_edit::{NewTeamPage, TeamPage};
+pub use teams::TeamsPage;
+pub use user_edit::{NewUserPage, UserPage};
+pub use users::UsersPage;

@@ -1,21 +1,20 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::components::icons::Logo;
+use crate::components::icons::logo;
 use crate::i18n::{Key, tr};
-use crate::routes::AppRoute;
+use crate::routes::{AppRoute, Link};
 
 /// Shown for any path no route matches.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     view! {
         <div class="splash" data-testid="not-found">
-            <Logo />
+            {logo()}
             <h1 class="page-title">{tr(Key::NotFoundTitle)}</h1>
             <p class="page-lede">{tr(Key::NotFoundBody)}</p>
-            <A href=AppRoute::Home.href() attr:class="btn btn-primary">
+            <Link route=AppRoute::Home class="btn btn-primary">
                 {tr(Key::BackHome)}
-            </A>
+            </Link>
         </div>
     }
 }

@@ -1,0 +1,373 @@
+//! Form plumbing shared by the editing pages. A failed field is named by the JSON Pointer the API
+//! uses (`/email`), so the checks made here before sending and the server's answer land in the
+//! same place, and messages are kept as keys so they follow a language switch.
+
+use kehu_client::ClientError;
+use kehu_core::ErrorCode;
+use kehu_core::user::MIN_PASSWORD_LEN;
+use leptos::prelude::*;
+
+use crate::components::icons::{Icon, icon};
+use crate::i18n::{I18n, Key, tr, use_i18n};
+
+/// The failed fields of one form.
+#[derive(Clone, Copy)]
+pub struct FieldErrors(RwSignal<Vec<(String, Key)>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        FieldErrors(RwSignal::new(Vec::new()))
+    }
+
+    /// The message for the field at `pointer`; reactive.
+    pub fn get(&self, pointer: &str) -> Option<Key> {
+        self.0.with(|errors| errors.iter().find(|(p, _)| p == pointer).map(|(_, k)| *k))
+    }
+
+    /// Whether no field is marked; reactive.
+    pub fn is_empty(&self) -> bool {
+        self.0.with(Vec::is_empty)
+    }
+
+    pub fn set(&self, errors: Vec<(String, Key)>) {
+        self.0.set(errors);
+    }
+
+    /// Forgets the field's message once the user edits it, so a fix is not still marked wrong.
+    pub fn clear(&self, pointer: &str) {
+        if self.0.with_untracked(|errors| errors.iter().any(|(p, _)| p == pointer)) {
+            self.0.update(|errors| errors.retain(|(p, _)| p != pointer));
+        }
+    }
+}
+
+/// The message for one failed field: the API's stable code decides, never its English detail.
+pub fn field_error_key(pointer: &str, code: &str) -> Key {
+    match (pointer, code) {
+        (_, "required") => Key::ErrRequired,
+        // The server names the wrong current password by its field, whatever code it picks.
+        ("/current", _) => Key::ErrCurrentPassword,
+        ("/email", "taken") => Key::ErrEmailTaken,
+        (_, "taken") => Key::ErrTaken,
+        (_, "invalid_email") => Key::ErrInvalidEmail,
+        ("/password" | "/new", "too_short") => Key::ErrPasswordTooShort,
+        (_, "too_short") => Key::ErrTooShort,
+        (_, "too_long") => Key::ErrTooLong,
+        (_, "out_of_range") => Key::ErrOutOfRange,
+        (_, "not_found") => Key::ErrGoneChoice,
+        (_, "cycle") => Key::ErrTeamCycle,
+        _ => Key::ErrInvalidValue,
+    }
+}
+
+/// Splits a failed write into the fields to mark and the message for the whole form.
+pub fn write_error(err: &ClientError) -> (Vec<(String, Key)>, Key) {
+    if let ClientError::Api(problem) = err
+        && matches!(problem.code, ErrorCode::ValidationFailed | ErrorCode::Conflict)
+        && !problem.errors.is_empty()
+    {
+        let fields = problem.errors.iter().map(|e| (e.pointer.clone(), field_error_key(&e.pointer, &e.code))).collect();
+        return (fields, Key::ErrCheckFields);
+    }
+    (Vec::new(), Key::for_error(err))
+}
+
+/// A field's message in the current language, with `{n}` standing for the shortest password.
+fn message(i18n: I18n, key: Key) -> String {
+    i18n.t(key).replace("{n}", &MIN_PASSWORD_LEN.to_string())
+}
+
+/// What kind of text a field takes, which decides the keyboard a phone shows and what the
+/// browser offers to fill in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Input {
+    #[default]
+    Text,
+    /// A person's name, offered from the browser's own.
+    PersonName,
+    Email,
+    NewPassword,
+    CurrentPassword,
+    /// A number that may have decimals, such as a percentage.
+    Decimal,
+    /// A whole number.
+    Count,
+}
+
+impl Input {
+    /// `type`, `inputmode` and `autocomplete`.
+    fn attrs(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Input::Text => ("text", "text", "off"),
+            Input::PersonName => ("text", "text", "name"),
+            Input::Email => ("email", "email", "off"),
+            Input::NewPassword => ("password", "text", "new-password"),
+            Input::CurrentPassword => ("password", "text", "current-password"),
+            Input::Decimal => ("text", "decimal", "off"),
+            Input::Count => ("text", "numeric", "off"),
+        }
+    }
+}
+
+/// The text of a choice: translated, or a name from the data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Label {
+    Key(Key),
+    Text(String),
+}
+
+/// One option of a select.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub value: String,
+    pub label: Label,
+}
+
+impl Choice {
+    pub fn key(value: impl Into<String>, key: Key) -> Choice {
+        Choice { value: value.into(), label: Label::Key(key) }
+    }
+
+    pub fn text(value: impl Into<String>, text: impl Into<String>) -> Choice {
+        Choice { value: value.into(), label: Label::Text(text.into()) }
+    }
+}
+
+/// What a field holds and how it is edited.
+pub enum Control {
+    Text(Input),
+    Select(Vec<Choice>),
+}
+
+/// One field of a form: a label above its control, a hint and the field's error below. The
+/// control's `id` is also its `data-testid`; the error message is `{id}-error`. Every field of
+/// the app is drawn by [`FieldSpec::view`], which keeps the compiled app small.
+pub struct FieldSpec {
+    label: Key,
+    id: &'static str,
+    /// The JSON Pointer of the field in the request body, where the API reports its errors.
+    pointer: &'static str,
+    value: RwSignal<String>,
+    control: Control,
+    hint: Option<Key>,
+    optional: bool,
+    placeholder: Option<Key>,
+    /// Text shown at the end of the box, such as `%`.
+    suffix: Option<&'static str>,
+}
+
+impl FieldSpec {
+    pub fn text(label: Key, id: &'static str, pointer: &'static str, value: RwSignal<String>) -> FieldSpec {
+        FieldSpec {
+            label,
+            id,
+            pointer,
+            value,
+            control: Control::Text(Input::Text),
+            hint: None,
+            optional: false,
+            placeholder: None,
+            suffix: None,
+        }
+    }
+
+    pub fn select(
+        label: Key,
+        id: &'static str,
+        pointer: &'static str,
+        value: RwSignal<String>,
+        choices: Vec<Choice>,
+    ) -> FieldSpec {
+        FieldSpec { control: Control::Select(choices), ..FieldSpec::text(label, id, pointer, value) }
+    }
+
+    pub fn input(self, input: Input) -> FieldSpec {
+        FieldSpec { control: Control::Text(input), ..self }
+    }
+
+    pub fn hint(self, hint: Key) -> FieldSpec {
+        FieldSpec { hint: Some(hint), ..self }
+    }
+
+    pub fn optional(self, optional: bool) -> FieldSpec {
+        FieldSpec { optional, ..self }
+    }
+
+    pub fn placeholder(self, placeholder: Key) -> FieldSpec {
+        FieldSpec { placeholder: Some(placeholder), ..self }
+    }
+
+    pub fn suffix(self, suffix: &'static str) -> FieldSpec {
+        FieldSpec { suffix: Some(suffix), ..self }
+    }
+
+    /// Draws the field. `on_edit` runs after each change, e.g. to take back a "saved" message.
+    pub fn view(self, errors: FieldErrors, on_edit: Option<Callback<()>>) -> AnyView {
+        let i18n = use_i18n();
+        let FieldSpec { label, id, pointer, value, control, hint, optional, placeholder, suffix } = self;
+        let edited = move || {
+            errors.clear(pointer);
+            if let Some(edited) = on_edit {
+                edited.run(());
+            }
+        };
+        let invalid = move || errors.get(pointer).is_some();
+        let control = match control {
+            Control::Text(input) => {
+                let (kind, mode, autocomplete) = input.attrs();
+                view! {
+                    <div class="input-wrap">
+                        <input
+                            id=id
+                            class="input"
+                            type=kind
+                            inputmode=mode
+                            autocomplete=autocomplete
+                            autocapitalize=if input == Input::Email { "none" } else { "sentences" }
+                            spellcheck="false"
+                            data-testid=id
+                            placeholder=move || placeholder.map(|k| i18n.t(k))
+                            aria-invalid=move || if invalid() { "true" } else { "false" }
+                            aria-describedby=format!("{id}-error")
+                            prop:value=value
+                            on:input=move |ev| {
+                                value.set(event_target_value(&ev));
+                                edited();
+                            }
+                        />
+                        {suffix.map(|s| view! { <span class="affix" aria-hidden="true">{s}</span> })}
+                    </div>
+                }
+                .into_any()
+            }
+            Control::Select(choices) => {
+                select(id, value, choices, None, Signal::derive(invalid), Some(Callback::new(move |()| edited())))
+                    .into_any()
+            }
+        };
+        let error = move || errors.get(pointer);
+        view! {
+            <div class="field">
+                <label class="label" for=id>
+                    {tr(label)}
+                    {optional.then(|| view! { <span class="label-note">{tr(Key::Optional)}</span> })}
+                </label>
+                {control}
+                {hint.map(|h| view! { <p class="hint">{move || message(i18n, h)}</p> })}
+                <p class="field-error" id=format!("{id}-error") data-testid=format!("{id}-error") hidden=move || error().is_none()>
+                    {move || error().map(|k| message(i18n, k))}
+                </p>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// The bare drop-down, also used for filters without a visible label.
+pub fn select(
+    id: &'static str,
+    value: RwSignal<String>,
+    choices: Vec<Choice>,
+    label: Option<Key>,
+    invalid: Signal<bool>,
+    on_change: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let options = choices
+        .into_iter()
+        .map(|Choice { value: option, label }| {
+            let text = move || match &label {
+                Label::Key(k) => i18n.t(*k).to_owned(),
+                Label::Text(t) => t.clone(),
+            };
+            // Options are added after the select's value is set, so each one says whether it is
+            // the chosen one.
+            let chosen = option.clone();
+            view! {
+                <option value=option prop:selected=move || value.with(|v| *v == chosen)>
+                    {text}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <select
+            id=id
+            class="input select"
+            data-testid=id
+            aria-label=move || label.map(|k| i18n.t(k))
+            aria-invalid=move || if invalid.get() { "true" } else { "false" }
+            prop:value=value
+            on:change=move |ev| {
+                value.set(event_target_value(&ev));
+                if let Some(changed) = on_change {
+                    changed.run(());
+                }
+            }
+        >
+            {options}
+        </select>
+    }
+}
+
+/// The message about a whole form, present from the start so screen readers announce changes.
+#[component]
+pub fn FormAlert(error: RwSignal<Option<Key>>, errors: FieldErrors, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    // "Correct the marked fields" goes once the user has corrected them all.
+    let shown = move || error.get().filter(|k| *k != Key::ErrCheckFields || !errors.is_empty());
+    view! {
+        <div class="alert alert-error" role="alert" data-testid=testid hidden=move || shown().is_none()>
+            {icon(Icon::Alert)}
+            <span>{move || shown().map(|k| i18n.t(k))}</span>
+        </div>
+    }
+}
+
+/// A confirmation that something was saved.
+#[component]
+pub fn SuccessAlert(#[prop(into)] text: Signal<Option<String>>, testid: &'static str) -> impl IntoView {
+    view! {
+        <div class="alert alert-success" role="status" data-testid=testid hidden=move || text.get().is_none()>
+            {icon(Icon::Check)}
+            <span>{move || text.get()}</span>
+        </div>
+    }
+}
+
+/// A button that shows a spinner and refuses clicks while its action runs.
+#[component]
+pub fn SubmitButton(label: Key, busy_label: Key, pending: RwSignal<bool>, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="submit"
+            class="btn btn-primary"
+            data-testid=testid
+            disabled=move || pending.get()
+            aria-busy=move || pending.get().to_string()
+        >
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{move || if pending.get() { i18n.t(busy_label) } else { i18n.t(label) }}</span>
+        </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_error_key;
+    use crate::i18n::Key;
+
+    #[test]
+    fn server_codes_become_messages() {
+        assert_eq!(field_error_key("/email", "taken"), Key::ErrEmailTaken);
+        assert_eq!(field_error_key("/name", "taken"), Key::ErrTaken);
+        assert_eq!(field_error_key("/email", "invalid_email"), Key::ErrInvalidEmail);
+        assert_eq!(field_error_key("/current", "invalid"), Key::ErrCurrentPassword);
+        assert_eq!(field_error_key("/current", "required"), Key::ErrRequired);
+        assert_eq!(field_error_key("/password", "too_short"), Key::ErrPasswordTooShort);
+        assert_eq!(field_error_key("/parent_id", "cycle"), Key::ErrTeamCycle);
+        assert_eq!(field_error_key("/team_id", "not_found"), Key::ErrGoneChoice);
+        assert_eq!(field_error_key("/name", "something_new"), Key::ErrInvalidValue);
+    }
+}
