@@ -17,6 +17,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use kehu_core::ErrorCode;
 use kehu_core::api_key::role_scopes;
 use kehu_core::user::Role;
+use kehu_store::Visibility;
 use kehu_store::api_keys::{self, ApiKey};
 use kehu_store::users::{self, User};
 use rand::RngCore;
@@ -163,6 +164,11 @@ impl Principal {
         } else {
             Err(ApiError::with_detail(ErrorCode::InsufficientScope, format!("this needs the scope {scope}")))
         }
+    }
+
+    /// The records this caller may see: its user's (an API key's owner's) role and teams.
+    pub fn visibility(&self, conn: &mut kehu_store::DbConnection) -> ApiResult<Visibility> {
+        Ok(Visibility::for_user(conn, self.id(), self.role, self.user.team_id.map(Uuid::from))?)
     }
 
     /// 403 for API keys: some things only a person signed in may do (managing keys).

@@ -73,7 +73,11 @@ async fn bad_bodies_are_400_413_415() {
     };
     assert_problem(post("{\"email\": ", "application/json").await.unwrap(), 400, "malformed_request").await;
     assert_problem(post("[1,2]", "application/json").await.unwrap(), 400, "malformed_request").await;
-    assert_problem(post("{\"email\":\"a@b.c\"}", "application/json").await.unwrap(), 400, "malformed_request").await;
+    let missing =
+        assert_problem(post("{\"email\":\"a@b.c\"}", "application/json").await.unwrap(), 422, "validation_failed")
+            .await;
+    assert_eq!(missing["errors"][0]["pointer"], "/password");
+    assert_eq!(missing["errors"][0]["code"], "required");
     let body = assert_problem(
         post("{\"email\":\"a@b.c\",\"password\":\"x\",\"role\":\"admin\"}", "application/json").await.unwrap(),
         400,

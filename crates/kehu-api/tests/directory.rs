@@ -89,14 +89,16 @@ async fn bad_user_input_is_refused_with_pointers() {
     for p in ["/email", "/name", "/password", "/max_discount_percent", "/pool_cap"] {
         assert!(pointers.contains(p), "{p} missing in {body}");
     }
-    assert_problem(
+    let unknown_role = assert_problem(
         post(json!({"email": "a@b.cn", "name": "A", "role": "boss", "password": "a long enough password"}))
             .await
             .unwrap(),
-        400,
-        "malformed_request",
+        422,
+        "validation_failed",
     )
     .await;
+    assert_eq!(unknown_role["errors"][0]["pointer"], "/role");
+    assert_eq!(unknown_role["errors"][0]["code"], "invalid_value");
     assert_problem(
         post(
             json!({"email": "a@b.cn", "name": "A", "role": "sales", "password": "a long enough password", "owner": 1}),

@@ -10,6 +10,7 @@ use std::sync::{Arc, RwLock};
 use kehu_core::api_key::{ApiKey, CreateApiKey, CreatedApiKey};
 use kehu_core::audit::AuditEvent;
 use kehu_core::auth::{LoginRequest, TokenResponse};
+use kehu_core::customer::{AssignCustomer, CreateCustomer, Customer, ReassignCustomers, Reassigned, UpdateCustomer};
 use kehu_core::list::List;
 use kehu_core::team::{CreateTeam, Team, UpdateTeam};
 use kehu_core::user::{ChangePassword, CreateUser, Me, UpdateMe, UpdateUser, User};
@@ -316,5 +317,55 @@ impl Client {
     /// `GET /api/v1/audit-events?entity=…&entity_id=…`.
     pub async fn list_audit_events(&self, query: &ListQuery) -> Result<List<AuditEvent>> {
         self.list("/audit-events", query).await
+    }
+
+    /// `GET /api/v1/customers`: only the customers the caller may see.
+    pub async fn list_customers(&self, query: &ListQuery) -> Result<List<Customer>> {
+        self.list("/customers", query).await
+    }
+
+    /// `GET /api/v1/customers/{id}`.
+    pub async fn get_customer(&self, id: &str) -> Result<Customer> {
+        Self::send(self.request(Method::GET, &format!("/customers/{id}"))).await
+    }
+
+    /// `POST /api/v1/customers`.
+    pub async fn create_customer(&self, body: &CreateCustomer, opts: &WriteOptions) -> Result<Customer> {
+        self.write(Method::POST, "/customers", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/customers/{id}`.
+    pub async fn update_customer(&self, id: &str, changes: &UpdateCustomer, opts: &WriteOptions) -> Result<Customer> {
+        self.write(Method::PATCH, &format!("/customers/{id}"), Some(changes), opts).await
+    }
+
+    /// `DELETE /api/v1/customers/{id}` (soft; admins restore).
+    pub async fn delete_customer(&self, id: &str, opts: &WriteOptions) -> Result<()> {
+        self.write::<(), _>(Method::DELETE, &format!("/customers/{id}"), None, opts).await
+    }
+
+    /// `POST /api/v1/customers/{id}/restore`.
+    pub async fn restore_customer(&self, id: &str) -> Result<Customer> {
+        self.write::<(), _>(Method::POST, &format!("/customers/{id}/restore"), None, &WriteOptions::default()).await
+    }
+
+    /// `POST /api/v1/customers/{id}/claim`: take a customer from the pool.
+    pub async fn claim_customer(&self, id: &str) -> Result<Customer> {
+        self.write::<(), _>(Method::POST, &format!("/customers/{id}/claim"), None, &WriteOptions::default()).await
+    }
+
+    /// `POST /api/v1/customers/{id}/release`: put a customer back into the pool.
+    pub async fn release_customer(&self, id: &str) -> Result<Customer> {
+        self.write::<(), _>(Method::POST, &format!("/customers/{id}/release"), None, &WriteOptions::default()).await
+    }
+
+    /// `POST /api/v1/customers/{id}/assign`.
+    pub async fn assign_customer(&self, id: &str, body: &AssignCustomer) -> Result<Customer> {
+        self.write(Method::POST, &format!("/customers/{id}/assign"), Some(body), &WriteOptions::default()).await
+    }
+
+    /// `POST /api/v1/customers/reassign`: all of one owner's customers to another, or to the pool.
+    pub async fn reassign_customers(&self, body: &ReassignCustomers, opts: &WriteOptions) -> Result<Reassigned> {
+        self.write(Method::POST, "/customers/reassign", Some(body), opts).await
     }
 }

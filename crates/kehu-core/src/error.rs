@@ -48,6 +48,10 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// A request with this `Idempotency-Key` is still being processed.
     RequestInFlight,
+    /// Claiming this pool customer would hold more than the user's `pool_cap`.
+    PoolCapReached,
+    /// The customer is not in the pool (it has an owner), so it cannot be claimed.
+    NotInPool,
     /// The server failed; nothing about the cause is disclosed.
     InternalError,
     /// The database or another dependency is unavailable.
@@ -63,7 +67,7 @@ impl ErrorCode {
             Self::Forbidden | Self::InsufficientScope => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::Conflict | Self::RequestInFlight => 409,
+            Self::Conflict | Self::RequestInFlight | Self::PoolCapReached | Self::NotInPool => 409,
             Self::PreconditionFailed => 412,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
@@ -95,6 +99,8 @@ impl ErrorCode {
             Self::RateLimited => "Too many requests",
             Self::IdempotencyKeyReused => "Idempotency key reused with another request",
             Self::RequestInFlight => "A request with this idempotency key is in progress",
+            Self::PoolCapReached => "Pool customer limit reached",
+            Self::NotInPool => "Customer is not in the pool",
             Self::InternalError => "Internal server error",
             Self::ServiceUnavailable => "Service unavailable",
         }
@@ -121,6 +127,8 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::RequestInFlight => "request_in_flight",
+            Self::PoolCapReached => "pool_cap_reached",
+            Self::NotInPool => "not_in_pool",
             Self::InternalError => "internal_error",
             Self::ServiceUnavailable => "service_unavailable",
         }
@@ -214,6 +222,8 @@ mod tests {
             ErrorCode::ServiceUnavailable,
             ErrorCode::IdempotencyKeyReused,
             ErrorCode::RequestInFlight,
+            ErrorCode::PoolCapReached,
+            ErrorCode::NotInPool,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

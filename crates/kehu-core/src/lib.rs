@@ -5,11 +5,13 @@
 pub mod api_key;
 pub mod audit;
 pub mod auth;
+pub mod customer;
 pub mod error;
 pub mod list;
 pub mod patch;
 pub mod team;
 pub mod user;
 pub mod validate;
+pub mod wire_enum;
 
 pub use error::{ErrorCode, FieldError, Problem};

@@ -31,6 +31,14 @@ impl Errors {
         }
     }
 
+    /// A phone number as people write it: digits with `+`, spaces, dashes, dots, brackets, and
+    /// an optional extension after `x` or `#`.
+    pub fn phone(&mut self, pointer: &str, value: &str) {
+        if !is_phone(value) {
+            self.add(pointer, "invalid_phone", "must be a phone number like +86 138 0013 8000");
+        }
+    }
+
     pub fn password(&mut self, pointer: &str, value: &str) {
         let len = value.chars().count();
         if len < crate::user::MIN_PASSWORD_LEN {
@@ -59,6 +67,19 @@ pub fn is_email(value: &str) -> bool {
     }
 }
 
+pub fn is_phone(value: &str) -> bool {
+    let v = value.trim();
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    (3..=20).contains(&digits)
+        && v.chars().count() <= 40
+        && v.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')' | 'x' | '#'))
+}
+
+/// The digits of a phone number, which is how phones are compared and searched.
+pub fn phone_digits(value: &str) -> String {
+    value.chars().filter(char::is_ascii_digit).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +91,17 @@ mod tests {
         for bad in ["", "a", "a@b", "@b.com", "a b@c.com", "a@b@c.com", "a@.com", "a@com."] {
             assert!(!is_email(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn phones() {
+        for good in ["13800138000", "+86 138-0013-8000", "(010) 6552 9988", "021.1234.5678 x12", "110"] {
+            assert!(is_phone(good), "{good}");
+        }
+        for bad in ["", "12", "call me", "138 0013 8000 ext. 5", "1234567890123456789012"] {
+            assert!(!is_phone(bad), "{bad}");
+        }
+        assert_eq!(phone_digits("+86 138-0013"), "861380013");
     }
 
     #[test]

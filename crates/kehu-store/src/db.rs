@@ -19,6 +19,18 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// Runs one insert of many rows on the concrete connection: diesel's multi-backend type has no
+/// multi-row `INSERT`, though each backend has one.
+#[macro_export]
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+
 /// The backend a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -7,10 +7,12 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod customers;
 pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod login_attempts;
+pub mod outbox;
 pub mod page;
 pub mod schema;
 pub mod secrets;
@@ -18,9 +20,11 @@ pub mod sessions;
 pub mod teams;
 pub mod types;
 pub mod users;
+pub mod visibility;
 
 pub use db::{Backend, DbConn, DbConnection, Store};
 pub use error::StoreError;
+pub use visibility::Visibility;
 
 /// Now, truncated to microseconds so that both backends store and return the same value.
 pub fn now() -> chrono::NaiveDateTime {

@@ -101,7 +101,6 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, teams);
 
 diesel::table! {
     use diesel::sql_types::*;
@@ -134,3 +133,68 @@ diesel::table! {
         created_by -> Nullable<DbUuid>,
     }
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    customers (id) {
+        id -> DbUuid,
+        kind -> Text,
+        name -> Text,
+        industry -> Nullable<Text>,
+        level -> Nullable<Text>,
+        category -> Nullable<Text>,
+        lifecycle_stage -> Text,
+        source -> Nullable<Text>,
+        owner_id -> Nullable<DbUuid>,
+        owned_at -> Nullable<Timestamp>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        website -> Nullable<Text>,
+        address -> Text,
+        tax_id -> Nullable<Text>,
+        credit_rating -> Nullable<Text>,
+        tags -> Text,
+        custom_fields -> Text,
+        external_id -> Nullable<Text>,
+        value_tier -> Nullable<Text>,
+        last_activity_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    customer_tags (customer_id, tag) {
+        customer_id -> DbUuid,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    outbox_events (id) {
+        id -> DbUuid,
+        event_type -> Text,
+        entity -> Text,
+        entity_id -> DbUuid,
+        data -> Text,
+        actor_id -> Nullable<DbUuid>,
+        request_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(customer_tags -> customers (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, teams, customers, customer_tags);

@@ -10,6 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::Principal;
+use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
 use crate::services::api_keys as service;
@@ -57,7 +58,7 @@ async fn create_key(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    body: web::Json<CreateApiKey>,
+    body: Body<CreateApiKey>,
 ) -> ApiResult<HttpResponse> {
     who.require_session()?;
     let body = body.into_inner();

@@ -4,12 +4,15 @@ use actix_web::{HttpRequest, get, web};
 use kehu_core::audit::AuditEvent;
 use kehu_core::list::List;
 use kehu_core::{ErrorCode, Problem};
-use kehu_store::audit;
+use kehu_store::customers as store_customers;
+use kehu_store::{DbConnection, audit};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
+use crate::services::customers;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -21,7 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "audit",
     security(("bearer" = [])),
     params(
-        ("entity" = String, Query, description = "The kind of record: `user`, `team`, …"),
+        ("entity" = String, Query, description = "The kind of record: `customer`, `user`, `team`, `api_key`. A customer's history is open to whoever may see the customer; the rest to administrators."),
         ("entity_id" = Uuid, Query, description = "The record's id"),
         ("limit" = Option<i64>, Query),
         ("cursor" = Option<String>, Query),
@@ -29,7 +32,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "The record's changes, oldest first", body = List<AuditEvent>),
         (status = 400, description = "Missing or malformed parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator (for users, teams and keys)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A customer the caller may not see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/audit-events")]
@@ -38,10 +42,6 @@ async fn list_audit_events(
     who: Principal,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<AuditEvent>>> {
-    // Administrators only for now; managers will read the history of what they can see once
-    // record visibility exists.
-    who.require_scope("admin")?;
-    who.require_admin()?;
     let list = ListRequest::parse(&req, &[("id", ())], &["entity", "entity_id"])?;
     let entity = list
         .filter("entity")
@@ -51,6 +51,27 @@ async fn list_audit_events(
         .filter_uuid("entity_id")?
         .ok_or_else(|| ApiError::with_detail(ErrorCode::InvalidParameter, "entity_id is required"))?;
     let page = list.page.clone();
-    let paged = state.db(move |conn| Ok(audit::list_for(conn, &entity, entity_id, &page)?)).await?;
+    let paged = state
+        .db(move |conn| {
+            may_read_history(conn, &who, &entity, entity_id)?;
+            Ok(audit::list_for(conn, &entity, entity_id, &page)?)
+        })
+        .await?;
     Ok(web::Json(list.respond(paged, |row| Ok(row.to_wire()?))?))
+}
+
+/// A customer's history is for whoever sees the customer (a deleted one: administrators); the
+/// directory's and the keys' history is for administrators.
+fn may_read_history(conn: &mut DbConnection, who: &Principal, entity: &str, id: Uuid) -> ApiResult<()> {
+    if entity == customers::ENTITY {
+        who.require_scope("customers:read")?;
+        let vis = who.visibility(conn)?;
+        if store_customers::find(conn, &vis, id)?.is_none() && store_customers::find_deleted(conn, &vis, id)?.is_none()
+        {
+            return Err(ApiError::new(ErrorCode::NotFound));
+        }
+        return Ok(());
+    }
+    who.require_scope("admin")?;
+    who.require_admin()
 }

@@ -6,6 +6,7 @@ use kehu_core::Problem;
 use kehu_core::auth::{LoginRequest, REFRESH_COOKIE, TokenResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::body::Body;
 use crate::error::ApiResult;
 use crate::services::sessions::{self, Issued};
 use crate::state::AppState;
@@ -57,7 +58,7 @@ fn issued_response(req: &HttpRequest, issued: Issued) -> HttpResponse {
     )
 )]
 #[post("/auth/login")]
-async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginRequest>) -> ApiResult<HttpResponse> {
+async fn login(state: web::Data<AppState>, req: HttpRequest, body: Body<LoginRequest>) -> ApiResult<HttpResponse> {
     let address = client_address(&req, state.config.trust_proxy);
     let issued = sessions::login(&state, body.into_inner(), address).await?;
     Ok(issued_response(&req, issued))

@@ -6,6 +6,7 @@ use kehu_core::user::{ChangePassword, Me, UpdateMe};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
+use crate::body::Body;
 use crate::error::ApiResult;
 use crate::services::users;
 use crate::state::AppState;
@@ -40,7 +41,7 @@ async fn me(principal: Principal) -> ApiResult<web::Json<Me>> {
     )
 )]
 #[patch("/me")]
-async fn update_me(state: web::Data<AppState>, who: Principal, body: web::Json<UpdateMe>) -> ApiResult<web::Json<Me>> {
+async fn update_me(state: web::Data<AppState>, who: Principal, body: Body<UpdateMe>) -> ApiResult<web::Json<Me>> {
     let scopes = who.scopes();
     let body = body.into_inner();
     let user = state.db(move |conn| users::update_me(conn, &who, body.name.as_deref(), body.locale)).await?;
@@ -61,7 +62,7 @@ async fn update_me(state: web::Data<AppState>, who: Principal, body: web::Json<U
 async fn change_password(
     state: web::Data<AppState>,
     who: Principal,
-    body: web::Json<ChangePassword>,
+    body: Body<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     state.db(move |conn| users::change_password(conn, &who, &body.current, &body.new)).await?;

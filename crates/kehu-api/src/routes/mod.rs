@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod customers;
 pub mod me;
 pub mod system;
 pub mod teams;
@@ -29,6 +30,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "auth", description = "Signing in and out"),
         (name = "users", description = "People who use Kehu"),
         (name = "teams", description = "The team tree"),
+        (name = "customers", description = "Customers, their owners and the shared pool"),
         (name = "audit", description = "Who changed what, when"),
         (name = "api-keys", description = "Keys for integrations, with scopes"),
         (name = "system", description = "Health, readiness, metrics and this document"),
@@ -64,6 +66,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(teams::configure)
             .configure(audit::configure)
             .configure(api_keys::configure)
+            .configure(customers::configure)
             .configure(system::configure_v1),
     );
 }

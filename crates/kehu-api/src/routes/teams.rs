@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::Principal;
+use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
@@ -72,7 +73,7 @@ async fn create_team(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    body: web::Json<CreateTeam>,
+    body: Body<CreateTeam>,
 ) -> ApiResult<HttpResponse> {
     who.require_scope("teams:write")?;
     who.require_admin()?;
@@ -124,7 +125,7 @@ async fn update_team(
     who: Principal,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateTeam>,
+    body: Body<UpdateTeam>,
 ) -> ApiResult<HttpResponse> {
     who.require_scope("teams:write")?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());

@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::Principal;
+use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
@@ -77,7 +78,7 @@ async fn create_user(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    body: web::Json<CreateUser>,
+    body: Body<CreateUser>,
 ) -> ApiResult<HttpResponse> {
     who.require_scope("users:write")?;
     who.require_admin()?;
@@ -130,7 +131,7 @@ async fn update_user(
     who: Principal,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateUser>,
+    body: Body<UpdateUser>,
 ) -> ApiResult<HttpResponse> {
     who.require_scope("users:write")?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod bootstrap;
+pub mod customers;
 pub mod idempotency;
 pub mod sessions;
 pub mod teams;

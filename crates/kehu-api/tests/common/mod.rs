@@ -14,6 +14,8 @@ use kehu_api::config::Config;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+/// The password of users made by [`TestApp::user`].
+pub const USER_PASSWORD: &str = "a long enough password";
 pub const JWT_SECRET: &str = "test-secret-0123456789-0123456789-0123456789";
 
 pub struct TestApp {
@@ -22,6 +24,8 @@ pub struct TestApp {
     /// A plain HTTP client without a cookie jar, for requests the typed client cannot make.
     pub http: reqwest::Client,
     pub backend: kehu_store::Backend,
+    /// The test's database, for checks of what the API does not show (e.g. the outbox).
+    pub database_url: String,
     handle: ServerHandle,
     _dir: tempfile::TempDir,
     pg: Option<PgTestDb>,
@@ -42,7 +46,7 @@ impl TestApp {
         };
         let mut vars: HashMap<&str, String> = HashMap::from([
             ("KEHU_BIND", "127.0.0.1:0".to_owned()),
-            ("KEHU_DATABASE_URL", database_url),
+            ("KEHU_DATABASE_URL", database_url.clone()),
             ("KEHU_DATA_DIR", dir.path().to_string_lossy().into_owned()),
             ("KEHU_ADMIN_EMAIL", ADMIN_EMAIL.to_owned()),
             ("KEHU_ADMIN_PASSWORD", ADMIN_PASSWORD.to_owned()),
@@ -67,6 +71,7 @@ impl TestApp {
             http: reqwest::Client::builder().build().unwrap(),
             base,
             backend,
+            database_url,
             handle,
             _dir: dir,
             pg,
@@ -107,6 +112,36 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Creates a user (as `admin`) with the shared test password and signs them in.
+    pub async fn user(
+        &self,
+        admin: &kehu_client::Client,
+        email: &str,
+        role: kehu_core::user::Role,
+        team: Option<uuid::Uuid>,
+        pool_cap: Option<i32>,
+    ) -> (uuid::Uuid, kehu_client::Client) {
+        let body = kehu_core::user::CreateUser {
+            email: email.to_owned(),
+            name: email.to_owned(),
+            role,
+            password: USER_PASSWORD.to_owned(),
+            team_id: team,
+            locale: None,
+            max_discount_percent: None,
+            pool_cap,
+        };
+        let user = admin.create_user(&body, &kehu_client::WriteOptions::default()).await.unwrap();
+        let client = kehu_client::Client::new(&self.base).unwrap();
+        client.login(email, USER_PASSWORD).await.unwrap();
+        (user.id, client)
+    }
+
+    /// A direct connection to the test's database.
+    pub fn store(&self) -> kehu_store::Store {
+        kehu_store::Store::connect(&self.database_url, 1).unwrap()
     }
 
     pub async fn stop(self) {

@@ -1,0 +1,374 @@
+//! `/api/v1/customers`: customers, their owners and the shared pool (公海).
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use kehu_core::customer::{
+    AssignCustomer, CreateCustomer, Customer, CustomerKind, CustomerLevel, CustomerSource, LifecycleStage,
+    ReassignCustomers, Reassigned, UpdateCustomer,
+};
+use kehu_core::list::List;
+use kehu_core::{ErrorCode, Problem};
+use kehu_store::customers::{CustomerFilter, CustomerSort, OwnerFilter};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::body::Body;
+use crate::concurrency::{etag, if_match};
+use crate::error::{ApiError, ApiResult};
+use crate::listing::ListRequest;
+use crate::services::customers;
+use crate::services::idempotency::{self, Stored};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    // `reassign` before `{id}` routes, so that the literal segment wins.
+    cfg.service(reassign_customers)
+        .service(list_customers)
+        .service(create_customer)
+        .service(get_customer)
+        .service(update_customer)
+        .service(delete_customer)
+        .service(restore_customer)
+        .service(claim_customer)
+        .service(release_customer)
+        .service(assign_customer);
+}
+
+const SORTS: [(&str, CustomerSort); 4] = [
+    ("name", CustomerSort::Name),
+    ("created_at", CustomerSort::CreatedAt),
+    ("updated_at", CustomerSort::UpdatedAt),
+    ("last_activity_at", CustomerSort::LastActivityAt),
+];
+
+const FILTERS: [&str; 15] = [
+    "q",
+    "kind",
+    "level",
+    "category",
+    "lifecycle_stage",
+    "source",
+    "owner_id",
+    "tags",
+    "value_tier",
+    "created_at[gte]",
+    "created_at[lte]",
+    "updated_at[gte]",
+    "updated_at[lte]",
+    "updated_at[gt]",
+    "created_at[gt]",
+];
+
+fn bad(detail: String) -> ApiError {
+    ApiError::with_detail(ErrorCode::InvalidParameter, detail)
+}
+
+/// A time bound: RFC 3339, or a date meaning its midnight UTC.
+fn time_filter<S: Copy>(list: &ListRequest<S>, name: &str) -> ApiResult<Option<NaiveDateTime>> {
+    list.filter(name)
+        .map(|v| {
+            chrono::DateTime::parse_from_rfc3339(v)
+                .map(|t| t.naive_utc())
+                .or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN)))
+                .map_err(|_| bad(format!("{name} must be an RFC 3339 time or a YYYY-MM-DD date")))
+        })
+        .transpose()
+}
+
+/// `owner_id=me`, `owner_id=none` (the pool), user ids, or a mix separated by commas.
+fn owner_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<Option<OwnerFilter>> {
+    let Some(value) = list.filter("owner_id") else { return Ok(None) };
+    let mut filter = OwnerFilter::default();
+    for part in value.split(',') {
+        match part {
+            "me" => filter.owners.push(me),
+            "none" => filter.pool = true,
+            id => filter
+                .owners
+                .push(Uuid::parse_str(id).map_err(|_| bad("owner_id must be me, none or user ids".to_owned()))?),
+        }
+    }
+    Ok(Some(filter))
+}
+
+fn strings<S: Copy>(list: &ListRequest<S>, name: &str) -> Vec<String> {
+    list.filter(name).map(|v| v.split(',').map(str::to_owned).collect()).unwrap_or_default()
+}
+
+fn customer_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<CustomerFilter> {
+    let (gt_created, gt_updated) = (time_filter(list, "created_at[gt]")?, time_filter(list, "updated_at[gt]")?);
+    // `[gt]` on microsecond timestamps is `[gte]` of the next microsecond.
+    let next = |t: NaiveDateTime| t + chrono::Duration::microseconds(1);
+    Ok(CustomerFilter {
+        levels: list.filter_any("level", CustomerLevel::parse)?,
+        categories: strings(list, "category"),
+        stages: list.filter_any("lifecycle_stage", LifecycleStage::parse)?,
+        sources: list.filter_any("source", CustomerSource::parse)?,
+        kinds: list.filter_any("kind", CustomerKind::parse)?,
+        owner: owner_filter(list, me)?,
+        tags: strings(list, "tags"),
+        value_tiers: strings(list, "value_tier"),
+        created_gte: time_filter(list, "created_at[gte]")?.or(gt_created.map(next)),
+        created_lte: time_filter(list, "created_at[lte]")?,
+        updated_gte: time_filter(list, "updated_at[gte]")?.or(gt_updated.map(next)),
+        updated_lte: time_filter(list, "updated_at[lte]")?,
+        q: list.filter("q").map(str::to_owned),
+    })
+}
+
+/// Handles `GET /api/v1/customers`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(
+        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
+        ("cursor" = Option<String>, Query),
+        ("sort" = Option<String>, Query, description = "`name` (default), `created_at`, `updated_at` or `last_activity_at` (a customer never contacted counts from its creation); `-` for descending"),
+        ("include" = Option<String>, Query, description = "`total_count`"),
+        ("q" = Option<String>, Query, description = "Substring of the name, email or tax id in any case, or digits of the phone (`华为`, `acme`, `138`)"),
+        ("kind" = Option<String>, Query, description = "Any of, comma-separated"),
+        ("level" = Option<String>, Query, description = "Any of, comma-separated: `a,b`"),
+        ("category" = Option<String>, Query, description = "Any of, comma-separated"),
+        ("lifecycle_stage" = Option<String>, Query, description = "Any of, comma-separated"),
+        ("source" = Option<String>, Query, description = "Any of, comma-separated"),
+        ("owner_id" = Option<String>, Query, description = "`me`, `none` (the pool) or user ids, comma-separated"),
+        ("tags" = Option<String>, Query, description = "Customers with any of these tags"),
+        ("value_tier" = Option<String>, Query, description = "Any of, comma-separated"),
+        ("created_at[gte]" = Option<String>, Query, description = "RFC 3339 time or date; also `[gt]`, `[lte]`"),
+        ("updated_at[gte]" = Option<String>, Query, description = "RFC 3339 time or date; also `[gt]`, `[lte]`"),
+    ),
+    responses(
+        (status = 200, description = "A page of the customers the caller may see", body = List<Customer>),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/customers")]
+async fn list_customers(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+) -> ApiResult<web::Json<List<Customer>>> {
+    who.require_scope("customers:read")?;
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
+    let filter = customer_filter(&list, who.id())?;
+    let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
+    let paged = state.db(move |conn| customers::list(conn, &who, &filter, sort, dir, &page, total)).await?;
+    Ok(web::Json(list.respond(paged, |c| Ok(c.to_wire()?))?))
+}
+
+/// Handles `POST /api/v1/customers`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    request_body = CreateCustomer,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 201, description = "Created", body = Customer),
+        (status = 403, description = "The role may not create customers (service)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key in flight", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (with pointers), or Idempotency-Key reused", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/customers")]
+async fn create_customer(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: Body<CreateCustomer>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let body = body.into_inner();
+    let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    let owner = who.id();
+    idempotency::run(&state, &req, owner, canonical, move |conn| {
+        let customer = customers::create(conn, &who, &body)?;
+        Stored::created(&customer, format!("/api/v1/customers/{}", customer.id), customer.version)
+    })
+    .await
+}
+
+/// Handles `GET /api/v1/customers/{id}`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The customer", body = Customer),
+        (status = 404, description = "No such customer, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/customers/{id}")]
+async fn get_customer(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:read")?;
+    let id = id.into_inner();
+    let customer = state.db(move |conn| customers::get(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
+}
+
+/// Handles `PATCH /api/v1/customers/{id}`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    request_body(content = UpdateCustomer, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "Updated", body = Customer),
+        (status = 403, description = "Visible but read-only for the caller (a pool customer for a rep; any for service)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/customers/{id}")]
+async fn update_customer(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<UpdateCustomer>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
+    let customer = state.db(move |conn| customers::update(conn, &who, id, expected, &body)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
+}
+
+/// Handles `DELETE /api/v1/customers/{id}`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses(
+        (status = 204, description = "Deleted (an administrator can restore it)"),
+        (status = 403, description = "Visible but read-only for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/customers/{id}")]
+async fn delete_customer(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let (id, expected) = (id.into_inner(), if_match(&req)?);
+    state.db(move |conn| customers::delete(conn, &who, id, expected)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Handles `POST /api/v1/customers/{id}/restore`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "Restored", body = Customer),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/customers/{id}/restore")]
+async fn restore_customer(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let id = id.into_inner();
+    let customer = state.db(move |conn| customers::restore(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
+}
+
+/// Handles `POST /api/v1/customers/{id}/claim`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The caller owns the customer now", body = Customer),
+        (status = 403, description = "The role does not own customers (service)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_in_pool` (someone owns it) or `pool_cap_reached`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/customers/{id}/claim")]
+async fn claim_customer(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let id = id.into_inner();
+    let customer = state.db(move |conn| customers::claim(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
+}
+
+/// Handles `POST /api/v1/customers/{id}/release`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The customer is in the pool now", body = Customer),
+        (status = 403, description = "Visible but not the caller's to release", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/customers/{id}/release")]
+async fn release_customer(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let id = id.into_inner();
+    let customer = state.db(move |conn| customers::release(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
+}
+
+/// Handles `POST /api/v1/customers/{id}/assign`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = AssignCustomer,
+    responses(
+        (status = 200, description = "The customer has its new owner", body = Customer),
+        (status = 403, description = "Only managers and administrators assign", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new owner is unknown, outside the caller's teams, or deactivated", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/customers/{id}/assign")]
+async fn assign_customer(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<Uuid>,
+    body: Body<AssignCustomer>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let customer = state.db(move |conn| customers::assign(conn, &who, id, &body)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
+}
+
+/// Handles `POST /api/v1/customers/reassign`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    request_body = ReassignCustomers,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "Every customer of the old owner that the caller sees moved, in one transaction", body = Reassigned),
+        (status = 403, description = "Only managers and administrators reassign", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown users, or a new owner outside the caller's teams", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/customers/reassign")]
+async fn reassign_customers(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: Body<ReassignCustomers>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let body = body.into_inner();
+    let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    let owner = who.id();
+    idempotency::run(&state, &req, owner, canonical, move |conn| {
+        let done = customers::reassign(conn, &who, &body)?;
+        Stored::ok(&done, None)
+    })
+    .await
+}

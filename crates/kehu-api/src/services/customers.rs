@@ -1,0 +1,467 @@
+//! Customers: the rules of creating, changing, deleting and owning them. Every read goes through
+//! the caller's [`Visibility`], so a customer the caller may not see is a 404 here too.
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use kehu_core::ErrorCode;
+use kehu_core::audit::{AuditAction, FieldChange};
+use kehu_core::customer::{
+    AssignCustomer, CreateCustomer, Customer as WireCustomer, CustomerKind, LifecycleStage, ReassignCustomers,
+    Reassigned, UpdateCustomer, normalize_tags,
+};
+use kehu_core::user::Role;
+use kehu_core::validate::Errors;
+use kehu_store::customers::{self, Customer, CustomerChanges, CustomerFilter, CustomerSort, search_text};
+use kehu_store::outbox::{self, OutboxEvent};
+use kehu_store::page::{Dir, Page, Paged};
+use kehu_store::types::Id;
+use kehu_store::{DbConnection, StoreError, Visibility, users};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::concurrency::check_version;
+use crate::error::{ApiError, ApiResult};
+use crate::services::audit::{deleted_changed, diff, record, snapshot};
+
+pub const ENTITY: &str = "customer";
+
+fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound)
+}
+
+fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> ApiResult<Customer> {
+    customers::find(conn, vis, id)?.ok_or_else(not_found)
+}
+
+/// A customer the caller sees and may change; 404 when it does not see it, 403 when it only reads it.
+fn load_editable(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> ApiResult<Customer> {
+    let row = load(conn, vis, id)?;
+    if !vis.may_edit(row.owner_id.map(Uuid::from)) {
+        let detail =
+            if row.owner_id.is_none() { "claim the customer first" } else { "you may only read this customer" };
+        return Err(ApiError::forbidden(detail));
+    }
+    Ok(row)
+}
+
+/// Writes the `customer.<what>` event for `wire`; call in the change's transaction.
+fn event(who: &Principal, what: &str, wire: &WireCustomer, now: NaiveDateTime) -> ApiResult<OutboxEvent> {
+    Ok(OutboxEvent {
+        id: Id(kehu_store::new_id()),
+        event_type: format!("{ENTITY}.{what}"),
+        entity: ENTITY.to_owned(),
+        entity_id: Id(wire.id),
+        data: serde_json::to_string(wire).map_err(ApiError::internal)?,
+        actor_id: Some(Id(who.id())),
+        request_id: who.request_id.clone(),
+        created_at: now,
+    })
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> ApiResult<String> {
+    serde_json::to_string(value).map_err(ApiError::internal)
+}
+
+/// A unique-constraint refusal on insert or update can only be the external id.
+fn external_id_taken(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Conflict(_) => {
+            let mut errors = Errors::default();
+            errors.add("/external_id", "taken", "another customer has this external id");
+            ApiError::invalid(errors.0)
+        }
+        other => other.into(),
+    }
+}
+
+/// Custom field values. No custom fields are defined yet (settings come later), so any name is
+/// unknown; the check is here so that values are never stored unvalidated.
+fn check_custom_fields(errors: &mut Errors, values: &Map<String, Value>) {
+    for name in values.keys() {
+        errors.add(&format!("/custom_fields/{name}"), "unknown_custom_field", "no custom field has this name");
+    }
+}
+
+/// Empty strings clear a field rather than store "".
+fn trimmed(v: Option<&str>) -> Option<String> {
+    v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+pub fn get(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
+    let vis = who.visibility(conn)?;
+    Ok(load(conn, &vis, id)?.to_wire()?)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    who: &Principal,
+    filter: &CustomerFilter,
+    sort: CustomerSort,
+    dir: Dir,
+    page: &Page,
+    with_total: bool,
+) -> ApiResult<Paged<Customer>> {
+    let vis = who.visibility(conn)?;
+    Ok(customers::list(conn, &vis, filter, sort, dir, page, with_total)?)
+}
+
+/// Whom a new customer belongs to: the caller unless the body says otherwise.
+fn initial_owner(
+    conn: &mut DbConnection,
+    who: &Principal,
+    vis: &Visibility,
+    errors: &mut Errors,
+    asked: Option<Option<Uuid>>,
+) -> ApiResult<Option<Uuid>> {
+    match asked {
+        None => Ok(Some(who.id())),
+        Some(None) => Ok(None),
+        Some(Some(owner)) if owner == who.id() => Ok(Some(owner)),
+        Some(Some(owner)) => {
+            check_assignee(conn, vis, errors, "/owner_id", owner)?;
+            Ok(Some(owner))
+        }
+    }
+}
+
+/// Whether `owner` may be given customers by this caller; adds a field error when not.
+fn check_assignee(
+    conn: &mut DbConnection,
+    vis: &Visibility,
+    errors: &mut Errors,
+    pointer: &str,
+    owner: Uuid,
+) -> ApiResult<()> {
+    match users::find_by_id(conn, owner)? {
+        Some(u) if !u.can_sign_in() => errors.add(pointer, "inactive_user", "this user is deactivated"),
+        Some(u) if u.role()? == Role::Service => {
+            errors.add(pointer, "cannot_own", "service agents do not own customers")
+        }
+        Some(u) if vis.may_assign_to(owner, u.team_id.map(Uuid::from)) => {}
+        // A user outside the caller's teams is as unknown as a missing one.
+        _ => errors.add(pointer, "not_found", "no such user in your teams"),
+    }
+    Ok(())
+}
+
+pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateCustomer) -> ApiResult<WireCustomer> {
+    conn.transaction(|conn| {
+        let vis = who.visibility(conn)?;
+        let mut errors = body.check();
+        check_custom_fields(&mut errors, &body.custom_fields);
+        let owner = initial_owner(conn, who, &vis, &mut errors, body.owner_id)?;
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(errors.0));
+        }
+        let now = kehu_store::now();
+        let tags = normalize_tags(&body.tags);
+        let (email, tax_id, phone) =
+            (trimmed(body.email.as_deref()), trimmed(body.tax_id.as_deref()), trimmed(body.phone.as_deref()));
+        let name = body.name.trim().to_owned();
+        let row = Customer {
+            id: Id(kehu_store::new_id()),
+            kind: body.kind.unwrap_or(CustomerKind::Company).as_str().to_owned(),
+            search_text: search_text(&name, email.as_deref(), tax_id.as_deref(), phone.as_deref()),
+            name,
+            industry: trimmed(body.industry.as_deref()),
+            level: body.level.map(|l| l.as_str().to_owned()),
+            category: trimmed(body.category.as_deref()),
+            lifecycle_stage: body.lifecycle_stage.unwrap_or(LifecycleStage::Prospect).as_str().to_owned(),
+            source: body.source.map(|s| s.as_str().to_owned()),
+            owner_id: owner.map(Id),
+            owned_at: owner.map(|_| now),
+            phone,
+            email,
+            website: trimmed(body.website.as_deref()),
+            address: json_text(&body.address.clone().unwrap_or_default())?,
+            tax_id,
+            credit_rating: trimmed(body.credit_rating.as_deref()),
+            tags: json_text(&tags)?,
+            custom_fields: json_text(&body.custom_fields)?,
+            external_id: trimmed(body.external_id.as_deref()),
+            value_tier: None,
+            last_activity_at: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            created_by: Some(Id(who.id())),
+            updated_by: Some(Id(who.id())),
+            deleted_at: None,
+        };
+        let wire = customers::insert(conn, &row, &tags).map_err(external_id_taken)?.to_wire()?;
+        record(conn, who, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
+        outbox::insert(conn, &[event(who, "created", &wire, now)?])?;
+        Ok(wire)
+    })
+}
+
+fn changes_of(before: &Customer, body: &UpdateCustomer) -> ApiResult<CustomerChanges> {
+    let opt = |v: &Option<Option<String>>| v.as_ref().map(|v| trimmed(v.as_deref()));
+    let mut changes = CustomerChanges {
+        kind: body.kind.map(|k| k.as_str().to_owned()),
+        name: body.name.as_ref().map(|n| n.trim().to_owned()),
+        industry: opt(&body.industry),
+        level: body.level.map(|l| l.map(|l| l.as_str().to_owned())),
+        category: opt(&body.category),
+        lifecycle_stage: body.lifecycle_stage.map(|s| s.as_str().to_owned()),
+        source: body.source.map(|s| s.map(|s| s.as_str().to_owned())),
+        phone: opt(&body.phone),
+        email: opt(&body.email),
+        website: opt(&body.website),
+        address: body.address.as_ref().map(|a| json_text(&a.clone().unwrap_or_default())).transpose()?,
+        tax_id: opt(&body.tax_id),
+        credit_rating: opt(&body.credit_rating),
+        tags: body.tags.as_ref().map(|t| json_text(&normalize_tags(t))).transpose()?,
+        external_id: opt(&body.external_id),
+        ..CustomerChanges::default()
+    };
+    if let Some(patch) = &body.custom_fields {
+        let mut values = before.custom_field_map()?;
+        for (name, value) in patch {
+            if value.is_null() {
+                values.remove(name);
+            } else {
+                values.insert(name.clone(), value.clone());
+            }
+        }
+        changes.custom_fields = Some(json_text(&values)?);
+    }
+    // The search text follows whichever of its parts changed.
+    let name = changes.name.clone().unwrap_or_else(|| before.name.clone());
+    let pick = |new: &Option<Option<String>>, old: &Option<String>| new.clone().unwrap_or_else(|| old.clone());
+    let email = pick(&changes.email, &before.email);
+    let tax_id = pick(&changes.tax_id, &before.tax_id);
+    let phone = pick(&changes.phone, &before.phone);
+    changes.search_text = Some(search_text(&name, email.as_deref(), tax_id.as_deref(), phone.as_deref()));
+    Ok(changes)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    who: &Principal,
+    id: Uuid,
+    if_match: Option<i64>,
+    body: &UpdateCustomer,
+) -> ApiResult<WireCustomer> {
+    conn.transaction(|conn| {
+        let vis = who.visibility(conn)?;
+        let before = load_editable(conn, &vis, id)?;
+        check_version(if_match, before.version)?;
+        let mut errors = body.check();
+        if let Some(values) = &body.custom_fields {
+            let set: Map<String, Value> =
+                values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+            check_custom_fields(&mut errors, &set);
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(errors.0));
+        }
+        let now = kehu_store::now();
+        let mut changes = changes_of(&before, body)?;
+        changes.updated_at = Some(now);
+        changes.updated_by = Some(Some(Id(who.id())));
+        let tags = body.tags.as_ref().map(|t| normalize_tags(t));
+        let after =
+            customers::update(conn, &vis, id, before.version, &changes, tags.as_deref()).map_err(external_id_taken)?;
+        let (old, new) = (before.to_wire()?, after.to_wire()?);
+        let changed = diff(&snapshot(&old)?, &snapshot(&new)?);
+        if !changed.is_empty() {
+            record(conn, who, ENTITY, id, AuditAction::Update, changed)?;
+            outbox::insert(conn, &[event(who, "updated", &new, now)?])?;
+        }
+        Ok(new)
+    })
+}
+
+/// Soft delete: the customer leaves every list; an administrator can restore it.
+pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Option<i64>) -> ApiResult<()> {
+    conn.transaction(|conn| {
+        let vis = who.visibility(conn)?;
+        let before = load_editable(conn, &vis, id)?;
+        check_version(if_match, before.version)?;
+        let now = kehu_store::now();
+        let changes = CustomerChanges {
+            updated_at: Some(now),
+            updated_by: Some(Some(Id(who.id()))),
+            deleted_at: Some(Some(now)),
+            ..CustomerChanges::default()
+        };
+        let after = customers::update(conn, &vis, id, before.version, &changes, None)?;
+        record(conn, who, ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])?;
+        outbox::insert(conn, &[event(who, "deleted", &after.to_wire()?, now)?])?;
+        Ok(())
+    })
+}
+
+/// Brings a deleted customer back (administrators).
+pub fn restore(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
+    who.require_admin()?;
+    conn.transaction(|conn| {
+        let vis = who.visibility(conn)?;
+        let before = match customers::find_deleted(conn, &vis, id)? {
+            Some(row) => row,
+            // Restoring a live customer changes nothing.
+            None => return Ok(load(conn, &vis, id)?.to_wire()?),
+        };
+        let changes = CustomerChanges {
+            updated_at: Some(kehu_store::now()),
+            updated_by: Some(Some(Id(who.id()))),
+            deleted_at: Some(None),
+            ..CustomerChanges::default()
+        };
+        let after = customers::update(conn, &vis, id, before.version, &changes, None)?;
+        record(conn, who, ENTITY, id, AuditAction::Restore, vec![deleted_changed(false)])?;
+        Ok(after.to_wire()?)
+    })
+}
+
+fn owner_change(before: Option<Uuid>, after: Option<Uuid>) -> FieldChange {
+    let v = |o: Option<Uuid>| o.map_or(Value::Null, |o| Value::String(o.to_string()));
+    FieldChange { field: "owner_id".to_owned(), before: v(before), after: v(after) }
+}
+
+/// Gives one customer a new owner (or none), audited, with a `customer.assigned` event.
+fn reown(
+    conn: &mut DbConnection,
+    who: &Principal,
+    vis: &Visibility,
+    before: &Customer,
+    owner: Option<Uuid>,
+) -> ApiResult<WireCustomer> {
+    let now = kehu_store::now();
+    let changes = CustomerChanges {
+        owner_id: Some(owner.map(Id)),
+        owned_at: Some(owner.map(|_| now)),
+        updated_at: Some(now),
+        updated_by: Some(Some(Id(who.id()))),
+        ..CustomerChanges::default()
+    };
+    let after = customers::update(conn, vis, before.id.0, before.version, &changes, None)?;
+    let wire = after.to_wire()?;
+    record(
+        conn,
+        who,
+        ENTITY,
+        wire.id,
+        AuditAction::Assign,
+        vec![owner_change(before.owner_id.map(Uuid::from), owner)],
+    )?;
+    outbox::insert(conn, &[event(who, "assigned", &wire, now)?])?;
+    Ok(wire)
+}
+
+/// A rep takes a pool customer, within their `pool_cap`.
+pub fn claim(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
+    if who.role == Role::Service {
+        return Err(ApiError::forbidden("service agents do not own customers"));
+    }
+    conn.transaction(|conn| {
+        let vis = who.visibility(conn)?;
+        let before = load(conn, &vis, id)?;
+        match before.owner_id {
+            // A retried claim that already went through.
+            Some(owner) if owner.0 == who.id() => return Ok(before.to_wire()?),
+            Some(_) => return Err(ApiError::with_detail(ErrorCode::NotInPool, "the customer already has an owner")),
+            None => {}
+        }
+        if let Some(cap) = who.user.pool_cap {
+            let held = customers::count_owned(conn, who.id())?;
+            if held >= i64::from(cap) {
+                return Err(ApiError::with_detail(
+                    ErrorCode::PoolCapReached,
+                    format!("you hold {held} customers and may hold at most {cap}"),
+                ));
+            }
+        }
+        // A claim raced by another one loses on the version check: the customer is no longer in the pool.
+        reown(conn, who, &vis, &before, Some(who.id())).map_err(|e| match e.code {
+            ErrorCode::PreconditionFailed => ApiError::with_detail(ErrorCode::NotInPool, "someone claimed it first"),
+            _ => e,
+        })
+    })
+}
+
+/// The owner (or a manager) puts a customer back into the pool.
+pub fn release(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
+    conn.transaction(|conn| {
+        let vis = who.visibility(conn)?;
+        let before = load_editable(conn, &vis, id)?;
+        if before.owner_id.is_none() {
+            return Ok(before.to_wire()?);
+        }
+        reown(conn, who, &vis, &before, None)
+    })
+}
+
+/// A manager or administrator gives a customer to someone in their teams, or to the pool.
+pub fn assign(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &AssignCustomer) -> ApiResult<WireCustomer> {
+    conn.transaction(|conn| {
+        let vis = who.visibility(conn)?;
+        let before = load(conn, &vis, id)?;
+        if !vis.may_assign() {
+            return Err(ApiError::forbidden("only managers and administrators assign customers"));
+        }
+        if let Some(owner) = body.owner_id {
+            let mut errors = Errors::default();
+            check_assignee(conn, &vis, &mut errors, "/owner_id", owner)?;
+            if !errors.is_empty() {
+                return Err(ApiError::invalid(errors.0));
+            }
+        }
+        if before.owner_id.map(Uuid::from) == body.owner_id {
+            return Ok(before.to_wire()?);
+        }
+        reown(conn, who, &vis, &before, body.owner_id)
+    })
+}
+
+/// Every customer of one owner (that the caller sees) to another owner or to the pool, in one
+/// transaction: a rep leaves and nothing of theirs is left behind.
+pub fn reassign(conn: &mut DbConnection, who: &Principal, body: &ReassignCustomers) -> ApiResult<Reassigned> {
+    conn.transaction(|conn| {
+        let vis = who.visibility(conn)?;
+        if !vis.may_assign() {
+            return Err(ApiError::forbidden("only managers and administrators reassign customers"));
+        }
+        let mut errors = Errors::default();
+        // The old owner may be deactivated already (that is usually why), but must be someone the
+        // caller manages.
+        match users::find_by_id(conn, body.from_owner_id)? {
+            Some(u) if vis.may_assign_to(body.from_owner_id, u.team_id.map(Uuid::from)) => {}
+            _ => errors.add("/from_owner_id", "not_found", "no such user in your teams"),
+        }
+        if let Some(to) = body.to_owner_id {
+            if to == body.from_owner_id {
+                errors.add("/to_owner_id", "same_owner", "must differ from from_owner_id");
+            } else {
+                check_assignee(conn, &vis, &mut errors, "/to_owner_id", to)?;
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(errors.0));
+        }
+        let moving = customers::owned_by(conn, &vis, body.from_owner_id)?;
+        let ids: Vec<Uuid> = moving.iter().map(|c| c.id.0).collect();
+        let now = kehu_store::now();
+        let count = customers::set_owner(conn, &vis, &ids, body.to_owner_id, Some(who.id()), now)?;
+        let mut events = Vec::with_capacity(moving.len());
+        for before in &moving {
+            let mut wire = before.to_wire()?;
+            wire.owner_id = body.to_owner_id;
+            wire.version += 1;
+            wire.updated_by = Some(who.id());
+            wire.updated_at = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &now);
+            let change = owner_change(Some(body.from_owner_id), body.to_owner_id);
+            record(conn, who, ENTITY, wire.id, AuditAction::Assign, vec![change])?;
+            events.push(event(who, "assigned", &wire, now)?);
+        }
+        outbox::insert(conn, &events)?;
+        Ok(Reassigned {
+            object: "reassignment".to_owned(),
+            from_owner_id: body.from_owner_id,
+            to_owner_id: body.to_owner_id,
+            count: i64::try_from(count).map_err(ApiError::internal)?,
+        })
+    })
+}
