@@ -109,6 +109,35 @@ impl<S: Copy> ListRequest<S> {
             .transpose()
     }
 
+    /// A time bound: RFC 3339, or a `YYYY-MM-DD` date meaning its midnight UTC.
+    pub fn filter_time(&self, name: &str) -> ApiResult<Option<chrono::NaiveDateTime>> {
+        self.filter(name)
+            .map(|v| {
+                chrono::DateTime::parse_from_rfc3339(v)
+                    .map(|t| t.naive_utc())
+                    .or_else(|_| {
+                        chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN))
+                    })
+                    .map_err(|_| bad(format!("{name} must be an RFC 3339 time or a YYYY-MM-DD date")))
+            })
+            .transpose()
+    }
+
+    /// `me` and user ids, comma-separated; `none` too when `pool` is given a place to say so.
+    pub fn filter_owners(&self, name: &str, me: Uuid, mut pool: Option<&mut bool>) -> ApiResult<Vec<Uuid>> {
+        let mut owners = Vec::new();
+        for part in self.filter(name).map(|v| v.split(',').collect::<Vec<_>>()).unwrap_or_default() {
+            match (part, pool.as_deref_mut()) {
+                ("me", _) => owners.push(me),
+                ("none", Some(flag)) => *flag = true,
+                (id, flag) => owners.push(Uuid::parse_str(id).map_err(|_| {
+                    bad(format!("{name} must be me{}, or user ids", if flag.is_some() { ", none" } else { "" }))
+                })?),
+            }
+        }
+        Ok(owners)
+    }
+
     /// Comma-separated values ("any of"), each parsed by `parse`.
     pub fn filter_any<T>(&self, name: &str, parse: impl Fn(&str) -> Option<T>) -> ApiResult<Vec<T>> {
         match self.filter(name) {

@@ -9,6 +9,8 @@ mod common;
 use common::TestApp;
 use kehu_client::{Client, ListQuery, WriteOptions};
 use kehu_core::ErrorCode;
+use kehu_core::activity::CreateActivity;
+use kehu_core::contact::CreateContact;
 use kehu_core::customer::{CreateCustomer, UpdateCustomer};
 use kehu_core::team::CreateTeam;
 use kehu_core::user::Role;
@@ -122,6 +124,51 @@ async fn check_matrix(role: Role) {
     let visible: Vec<&String> = ids.iter().filter(|(r, _, _)| expected(role, *r).0).map(|(_, id, _)| id).collect();
     assert_eq!(total, Some(visible.len() as i64), "{role:?}: total");
     assert_eq!(listed.len(), visible.len(), "{role:?}: listed {listed:?}");
+
+    // Contacts and activities follow their customer.
+    let mut children = Vec::new();
+    for (relation, id, _) in &ids {
+        let customer_id: uuid::Uuid = id.parse().unwrap();
+        let contact = CreateContact {
+            customer_id,
+            name: format!("Person at {relation:?}"),
+            title: None,
+            department: None,
+            phone: None,
+            mobile: None,
+            email: None,
+            birthday: None,
+            preferred_channel: None,
+            do_not_contact: None,
+            is_primary: true,
+            notes: None,
+            custom_fields: Default::default(),
+        };
+        let contact = w.admin.create_contact(&contact, &WriteOptions::default()).await.unwrap();
+        let activity: CreateActivity = serde_json::from_value(serde_json::json!({
+            "kind": "call", "subject": format!("Call {relation:?}"), "customer_id": customer_id
+        }))
+        .unwrap();
+        let activity = w.admin.create_activity(&activity, &WriteOptions::default()).await.unwrap();
+        children.push((*relation, contact.id.to_string(), activity.id.to_string()));
+    }
+    let contacts = w.subject.list_contacts(&ListQuery::new().limit(100).with_total()).await.unwrap();
+    assert_eq!(contacts.total_count, Some(visible.len() as i64), "{role:?}: contacts total");
+    let activities = w.subject.list_activities(&ListQuery::new().limit(100).with_total()).await.unwrap();
+    assert_eq!(activities.total_count, Some(visible.len() as i64), "{role:?}: activities total");
+    for (relation, contact, activity) in &children {
+        let (sees, _) = expected(role, *relation);
+        let label = format!("{role:?} × {relation:?}");
+        let got = w.subject.get_contact(contact).await;
+        assert_eq!(got.is_ok(), sees, "{label}: contact {got:?}");
+        if !sees {
+            assert_eq!(got.unwrap_err().code(), Some(ErrorCode::NotFound));
+        }
+        let got = w.subject.get_activity(activity).await;
+        assert_eq!(got.is_ok(), sees, "{label}: activity {got:?}");
+        let overview = w.subject.customer_overview(&ids.iter().find(|(r, _, _)| r == relation).unwrap().1).await;
+        assert_eq!(overview.is_ok(), sees, "{label}: overview");
+    }
 
     for (relation, id, version) in &ids {
         let (sees, write) = expected(role, *relation);

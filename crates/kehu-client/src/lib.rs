@@ -7,10 +7,14 @@
 
 use std::sync::{Arc, RwLock};
 
+use kehu_core::activity::{Activity, CreateActivity, UpdateActivity};
 use kehu_core::api_key::{ApiKey, CreateApiKey, CreatedApiKey};
 use kehu_core::audit::AuditEvent;
 use kehu_core::auth::{LoginRequest, TokenResponse};
-use kehu_core::customer::{AssignCustomer, CreateCustomer, Customer, ReassignCustomers, Reassigned, UpdateCustomer};
+use kehu_core::contact::{Contact, CreateContact, UpdateContact};
+use kehu_core::customer::{
+    AssignCustomer, CreateCustomer, Customer, CustomerOverview, ReassignCustomers, Reassigned, UpdateCustomer,
+};
 use kehu_core::list::List;
 use kehu_core::team::{CreateTeam, Team, UpdateTeam};
 use kehu_core::user::{ChangePassword, CreateUser, Me, UpdateMe, UpdateUser, User};
@@ -367,5 +371,70 @@ impl Client {
     /// `POST /api/v1/customers/reassign`: all of one owner's customers to another, or to the pool.
     pub async fn reassign_customers(&self, body: &ReassignCustomers, opts: &WriteOptions) -> Result<Reassigned> {
         self.write(Method::POST, "/customers/reassign", Some(body), opts).await
+    }
+
+    /// `GET /api/v1/customers/{id}/overview`: the customer 360.
+    pub async fn customer_overview(&self, id: &str) -> Result<CustomerOverview> {
+        Self::send(self.request(Method::GET, &format!("/customers/{id}/overview"))).await
+    }
+
+    /// `GET /api/v1/contacts`.
+    pub async fn list_contacts(&self, query: &ListQuery) -> Result<List<Contact>> {
+        self.list("/contacts", query).await
+    }
+
+    /// `GET /api/v1/contacts/{id}`.
+    pub async fn get_contact(&self, id: &str) -> Result<Contact> {
+        Self::send(self.request(Method::GET, &format!("/contacts/{id}"))).await
+    }
+
+    /// `POST /api/v1/contacts`.
+    pub async fn create_contact(&self, body: &CreateContact, opts: &WriteOptions) -> Result<Contact> {
+        self.write(Method::POST, "/contacts", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/contacts/{id}`.
+    pub async fn update_contact(&self, id: &str, changes: &UpdateContact, opts: &WriteOptions) -> Result<Contact> {
+        self.write(Method::PATCH, &format!("/contacts/{id}"), Some(changes), opts).await
+    }
+
+    /// `DELETE /api/v1/contacts/{id}` (soft; admins restore).
+    pub async fn delete_contact(&self, id: &str, opts: &WriteOptions) -> Result<()> {
+        self.write::<(), _>(Method::DELETE, &format!("/contacts/{id}"), None, opts).await
+    }
+
+    /// `POST /api/v1/contacts/{id}/restore`.
+    pub async fn restore_contact(&self, id: &str) -> Result<Contact> {
+        self.write::<(), _>(Method::POST, &format!("/contacts/{id}/restore"), None, &WriteOptions::default()).await
+    }
+
+    /// `GET /api/v1/activities`.
+    pub async fn list_activities(&self, query: &ListQuery) -> Result<List<Activity>> {
+        self.list("/activities", query).await
+    }
+
+    /// `GET /api/v1/activities/{id}`.
+    pub async fn get_activity(&self, id: &str) -> Result<Activity> {
+        Self::send(self.request(Method::GET, &format!("/activities/{id}"))).await
+    }
+
+    /// `POST /api/v1/activities`.
+    pub async fn create_activity(&self, body: &CreateActivity, opts: &WriteOptions) -> Result<Activity> {
+        self.write(Method::POST, "/activities", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/activities/{id}`.
+    pub async fn update_activity(&self, id: &str, changes: &UpdateActivity, opts: &WriteOptions) -> Result<Activity> {
+        self.write(Method::PATCH, &format!("/activities/{id}"), Some(changes), opts).await
+    }
+
+    /// `DELETE /api/v1/activities/{id}`.
+    pub async fn delete_activity(&self, id: &str, opts: &WriteOptions) -> Result<()> {
+        self.write::<(), _>(Method::DELETE, &format!("/activities/{id}"), None, opts).await
+    }
+
+    /// `POST /api/v1/activities/{id}/complete`.
+    pub async fn complete_activity(&self, id: &str) -> Result<Activity> {
+        self.write::<(), _>(Method::POST, &format!("/activities/{id}/complete"), None, &WriteOptions::default()).await
     }
 }

@@ -410,3 +410,49 @@ mod tests {
         assert_eq!(tags, ["vip", "华东"]);
     }
 }
+
+/// A sum of money in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Amount {
+    pub currency: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "4820.00"))]
+    pub amount: rust_decimal::Decimal,
+}
+
+/// How many related records of each kind a customer has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedCounts {
+    pub contacts: i64,
+    pub open_tasks: i64,
+    pub leads: i64,
+    pub open_leads: i64,
+    pub quotes: i64,
+    pub purchases: i64,
+    pub complaints: i64,
+    pub open_complaints: i64,
+}
+
+/// `GET /api/v1/customers/{id}/overview`: the customer 360 (客户全貌) in one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerOverview {
+    /// Always `"customer_overview"`.
+    pub object: String,
+    pub customer: Customer,
+    /// The primary contact first, then by name; at most [`OVERVIEW_CONTACTS`].
+    pub contacts: Vec<crate::contact::Contact>,
+    /// The newest first; at most [`OVERVIEW_ACTIVITIES`].
+    pub latest_activities: Vec<crate::activity::Activity>,
+    pub counts: RelatedCounts,
+    /// What the customer has paid for, per currency (purchases less refunds).
+    pub lifetime_revenue: Vec<Amount>,
+    /// What the customer still owes, per currency.
+    pub balance_due: Vec<Amount>,
+    /// Things waiting on someone: open tasks, open leads, open complaints, unpaid purchases.
+    pub open_items: i64,
+}
+
+pub const OVERVIEW_CONTACTS: i64 = 20;
+pub const OVERVIEW_ACTIVITIES: i64 = 20;

@@ -2,9 +2,11 @@
 //! and the web app, and the stable error codes. It does no IO and compiles for wasm32; OpenAPI
 //! derives sit behind the `openapi` feature so the web app does not carry them.
 
+pub mod activity;
 pub mod api_key;
 pub mod audit;
 pub mod auth;
+pub mod contact;
 pub mod customer;
 pub mod error;
 pub mod list;

@@ -209,6 +209,46 @@ fn visible(vis: &Visibility) -> Boxed {
     query
 }
 
+/// The ids of the live customers a [`Visibility`] admits, as a subquery: records that follow their
+/// customer's visibility (contacts, activities, and later leads, quotes, purchases, complaints)
+/// filter on it. One fixed SQL shape for every scope, with the scope in bound parameters, because
+/// diesel cannot nest a boxed (per-scope) query inside another on a multi-backend connection.
+#[macro_export]
+macro_rules! visible_customer_ids {
+    ($vis:expr) => {{
+        use diesel::IntoSql as _;
+        let (all, me, teams) = $vis.customer_parts();
+        let owner = $crate::schema::customers::owner_id.assume_not_null();
+        let members = $crate::schema::users::table
+            .filter($crate::schema::users::team_id.eq_any(teams))
+            .select($crate::schema::users::id);
+        $crate::schema::customers::table
+            .filter($crate::schema::customers::deleted_at.is_null())
+            .filter(
+                all.into_sql::<diesel::sql_types::Bool>()
+                    .or($crate::schema::customers::owner_id.is_null())
+                    .or(owner.eq(me))
+                    .or(owner.eq_any(members)),
+            )
+            .select($crate::schema::customers::id)
+    }};
+}
+
+/// Sets a customer's `last_activity_at` to its latest done activity. Not a user's edit: the
+/// version stays, so nobody's open form goes stale because a colleague logged a call.
+pub fn refresh_last_activity(conn: &mut DbConnection, customer: Uuid) -> StoreResult<()> {
+    use crate::schema::activities;
+    let latest: Option<NaiveDateTime> = activities::table
+        .filter(activities::customer_id.eq(Id(customer)))
+        .filter(activities::deleted_at.is_null())
+        .select(diesel::dsl::max(activities::done_at))
+        .first(conn)?;
+    diesel::update(customers::table.filter(customers::id.eq(Id(customer))))
+        .set(customers::last_activity_at.eq(latest))
+        .execute(conn)?;
+    Ok(())
+}
+
 fn strings<T>(values: &[T], f: impl Fn(&T) -> &str) -> Vec<String> {
     values.iter().map(|v| f(v).to_owned()).collect()
 }

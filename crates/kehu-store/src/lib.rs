@@ -5,8 +5,10 @@
 //! Errors: every function here returns [`StoreError`]; the API maps it to problem details.
 //! Rows are not wire types: conversions into `kehu-core` types happen in one place per resource.
 
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
+pub mod contacts;
 pub mod customers;
 pub mod db;
 pub mod error;

@@ -196,5 +196,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    contacts (id) {
+        id -> DbUuid,
+        customer_id -> DbUuid,
+        name -> Text,
+        title -> Nullable<Text>,
+        department -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        mobile -> Nullable<Text>,
+        email -> Nullable<Text>,
+        birthday -> Nullable<Date>,
+        preferred_channel -> Nullable<Text>,
+        do_not_contact -> Text,
+        is_primary -> Bool,
+        notes -> Nullable<Text>,
+        custom_fields -> Text,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    activities (id) {
+        id -> DbUuid,
+        kind -> Text,
+        subject -> Text,
+        body -> Nullable<Text>,
+        customer_id -> DbUuid,
+        contact_id -> Nullable<DbUuid>,
+        lead_id -> Nullable<DbUuid>,
+        quote_id -> Nullable<DbUuid>,
+        purchase_id -> Nullable<DbUuid>,
+        complaint_id -> Nullable<DbUuid>,
+        owner_id -> DbUuid,
+        due_at -> Nullable<Timestamp>,
+        done_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(customer_tags -> customers (customer_id));
-diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, teams, customers, customer_tags);
+diesel::joinable!(contacts -> customers (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    refresh_tokens,
+    teams,
+    customers,
+    customer_tags,
+    contacts,
+    activities
+);

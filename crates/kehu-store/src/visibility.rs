@@ -109,6 +109,17 @@ impl Visibility {
         }
     }
 
+    /// The scope as bound values for [`crate::visible_customer_ids`]: whether every customer is
+    /// visible, the caller's id, and the teams whose members' customers are.
+    pub(crate) fn customer_parts(&self) -> (bool, Id, Vec<Id>) {
+        let me = Id(self.user_id.unwrap_or_default());
+        match &self.scope {
+            Scope::All | Scope::ReadOnly => (true, me, Vec::new()),
+            Scope::Own => (false, me, Vec::new()),
+            Scope::Teams(teams) => (false, me, teams.iter().copied().map(Id).collect()),
+        }
+    }
+
     /// The same condition for statements that need one in every case (`UPDATE`): true when the
     /// caller sees all.
     pub(crate) fn customer_condition_or_true(&self) -> CustomerCondition {

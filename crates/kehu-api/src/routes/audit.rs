@@ -4,7 +4,6 @@ use actix_web::{HttpRequest, get, web};
 use kehu_core::audit::AuditEvent;
 use kehu_core::list::List;
 use kehu_core::{ErrorCode, Problem};
-use kehu_store::customers as store_customers;
 use kehu_store::{DbConnection, audit};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -12,7 +11,6 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
-use crate::services::customers;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -24,7 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "audit",
     security(("bearer" = [])),
     params(
-        ("entity" = String, Query, description = "The kind of record: `customer`, `user`, `team`, `api_key`. A customer's history is open to whoever may see the customer; the rest to administrators."),
+        ("entity" = String, Query, description = "The kind of record: `customer`, `contact`, `activity`, `user`, `team`, `api_key`. The history of customers, contacts and activities is open to whoever may see the record; the rest to administrators."),
         ("entity_id" = Uuid, Query, description = "The record's id"),
         ("limit" = Option<i64>, Query),
         ("cursor" = Option<String>, Query),
@@ -33,7 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 200, description = "The record's changes, oldest first", body = List<AuditEvent>),
         (status = 400, description = "Missing or malformed parameter", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator (for users, teams and keys)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "A customer the caller may not see", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A customer, contact or activity the caller may not see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/audit-events")]
@@ -60,18 +58,27 @@ async fn list_audit_events(
     Ok(web::Json(list.respond(paged, |row| Ok(row.to_wire()?))?))
 }
 
-/// A customer's history is for whoever sees the customer (a deleted one: administrators); the
-/// directory's and the keys' history is for administrators.
+/// A customer's, contact's or activity's history is for whoever sees the record (administrators
+/// see all, deleted ones included); the directory's and the keys' history is for administrators.
 fn may_read_history(conn: &mut DbConnection, who: &Principal, entity: &str, id: Uuid) -> ApiResult<()> {
-    if entity == customers::ENTITY {
-        who.require_scope("customers:read")?;
-        let vis = who.visibility(conn)?;
-        if store_customers::find(conn, &vis, id)?.is_none() && store_customers::find_deleted(conn, &vis, id)?.is_none()
-        {
-            return Err(ApiError::new(ErrorCode::NotFound));
+    let scope = match entity {
+        "customer" => "customers:read",
+        "contact" => "contacts:read",
+        "activity" => "activities:read",
+        _ => {
+            who.require_scope("admin")?;
+            return who.require_admin();
         }
+    };
+    who.require_scope(scope)?;
+    let vis = who.visibility(conn)?;
+    if vis.sees_all() {
         return Ok(());
     }
-    who.require_scope("admin")?;
-    who.require_admin()
+    let visible = match entity {
+        "customer" => kehu_store::customers::find(conn, &vis, id)?.is_some(),
+        "contact" => kehu_store::contacts::find(conn, &vis, id)?.is_some(),
+        _ => kehu_store::activities::find(conn, &vis, id)?.is_some(),
+    };
+    if visible { Ok(()) } else { Err(ApiError::new(ErrorCode::NotFound)) }
 }

@@ -1,13 +1,13 @@
 //! `/api/v1/customers`: customers, their owners and the shared pool (公海).
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
+use kehu_core::Problem;
 use kehu_core::customer::{
-    AssignCustomer, CreateCustomer, Customer, CustomerKind, CustomerLevel, CustomerSource, LifecycleStage,
-    ReassignCustomers, Reassigned, UpdateCustomer,
+    AssignCustomer, CreateCustomer, Customer, CustomerKind, CustomerLevel, CustomerOverview, CustomerSource,
+    LifecycleStage, ReassignCustomers, Reassigned, UpdateCustomer,
 };
 use kehu_core::list::List;
-use kehu_core::{ErrorCode, Problem};
 use kehu_store::customers::{CustomerFilter, CustomerSort, OwnerFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_customers)
         .service(create_customer)
         .service(get_customer)
+        .service(customer_overview)
         .service(update_customer)
         .service(delete_customer)
         .service(restore_customer)
@@ -60,36 +61,14 @@ const FILTERS: [&str; 15] = [
     "created_at[gt]",
 ];
 
-fn bad(detail: String) -> ApiError {
-    ApiError::with_detail(ErrorCode::InvalidParameter, detail)
-}
-
-/// A time bound: RFC 3339, or a date meaning its midnight UTC.
-fn time_filter<S: Copy>(list: &ListRequest<S>, name: &str) -> ApiResult<Option<NaiveDateTime>> {
-    list.filter(name)
-        .map(|v| {
-            chrono::DateTime::parse_from_rfc3339(v)
-                .map(|t| t.naive_utc())
-                .or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN)))
-                .map_err(|_| bad(format!("{name} must be an RFC 3339 time or a YYYY-MM-DD date")))
-        })
-        .transpose()
-}
-
 /// `owner_id=me`, `owner_id=none` (the pool), user ids, or a mix separated by commas.
 fn owner_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<Option<OwnerFilter>> {
-    let Some(value) = list.filter("owner_id") else { return Ok(None) };
-    let mut filter = OwnerFilter::default();
-    for part in value.split(',') {
-        match part {
-            "me" => filter.owners.push(me),
-            "none" => filter.pool = true,
-            id => filter
-                .owners
-                .push(Uuid::parse_str(id).map_err(|_| bad("owner_id must be me, none or user ids".to_owned()))?),
-        }
+    if list.filter("owner_id").is_none() {
+        return Ok(None);
     }
-    Ok(Some(filter))
+    let mut pool = false;
+    let owners = list.filter_owners("owner_id", me, Some(&mut pool))?;
+    Ok(Some(OwnerFilter { owners, pool }))
 }
 
 fn strings<S: Copy>(list: &ListRequest<S>, name: &str) -> Vec<String> {
@@ -97,7 +76,7 @@ fn strings<S: Copy>(list: &ListRequest<S>, name: &str) -> Vec<String> {
 }
 
 fn customer_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<CustomerFilter> {
-    let (gt_created, gt_updated) = (time_filter(list, "created_at[gt]")?, time_filter(list, "updated_at[gt]")?);
+    let (gt_created, gt_updated) = (list.filter_time("created_at[gt]")?, list.filter_time("updated_at[gt]")?);
     // `[gt]` on microsecond timestamps is `[gte]` of the next microsecond.
     let next = |t: NaiveDateTime| t + chrono::Duration::microseconds(1);
     Ok(CustomerFilter {
@@ -109,10 +88,10 @@ fn customer_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<Custom
         owner: owner_filter(list, me)?,
         tags: strings(list, "tags"),
         value_tiers: strings(list, "value_tier"),
-        created_gte: time_filter(list, "created_at[gte]")?.or(gt_created.map(next)),
-        created_lte: time_filter(list, "created_at[lte]")?,
-        updated_gte: time_filter(list, "updated_at[gte]")?.or(gt_updated.map(next)),
-        updated_lte: time_filter(list, "updated_at[lte]")?,
+        created_gte: list.filter_time("created_at[gte]")?.or(gt_created.map(next)),
+        created_lte: list.filter_time("created_at[lte]")?,
+        updated_gte: list.filter_time("updated_at[gte]")?.or(gt_updated.map(next)),
+        updated_lte: list.filter_time("updated_at[lte]")?,
         q: list.filter("q").map(str::to_owned),
     })
 }
@@ -204,6 +183,27 @@ async fn get_customer(state: web::Data<AppState>, who: Principal, id: web::Path<
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
+}
+
+/// Handles `GET /api/v1/customers/{id}/overview`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The customer 360: contacts, latest activities, counts and sums", body = CustomerOverview),
+        (status = 404, description = "No such customer, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/customers/{id}/overview")]
+async fn customer_overview(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<CustomerOverview>> {
+    who.require_scope("customers:read")?;
+    let id = id.into_inner();
+    Ok(web::Json(state.db(move |conn| customers::overview(conn, &who, id)).await?))
 }
 
 /// Handles `PATCH /api/v1/customers/{id}`.

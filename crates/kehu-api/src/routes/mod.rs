@@ -1,8 +1,10 @@
 //! The HTTP surface. Each module owns its routes and their OpenAPI fragments; this one mounts them.
 
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod customers;
 pub mod me;
 pub mod system;
@@ -31,6 +33,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "users", description = "People who use Kehu"),
         (name = "teams", description = "The team tree"),
         (name = "customers", description = "Customers, their owners and the shared pool"),
+        (name = "contacts", description = "The people at customers"),
+        (name = "activities", description = "Notes, calls, visits, meetings, emails and tasks: the timeline and a rep's day"),
         (name = "audit", description = "Who changed what, when"),
         (name = "api-keys", description = "Keys for integrations, with scopes"),
         (name = "system", description = "Health, readiness, metrics and this document"),
@@ -67,6 +71,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(audit::configure)
             .configure(api_keys::configure)
             .configure(customers::configure)
+            .configure(contacts::configure)
+            .configure(activities::configure)
             .configure(system::configure_v1),
     );
 }

@@ -6,8 +6,9 @@ use diesel::Connection;
 use kehu_core::ErrorCode;
 use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_core::customer::{
-    AssignCustomer, CreateCustomer, Customer as WireCustomer, CustomerKind, LifecycleStage, ReassignCustomers,
-    Reassigned, UpdateCustomer, normalize_tags,
+    AssignCustomer, CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage,
+    OVERVIEW_ACTIVITIES, OVERVIEW_CONTACTS, ReassignCustomers, Reassigned, RelatedCounts, UpdateCustomer,
+    normalize_tags,
 };
 use kehu_core::user::Role;
 use kehu_core::validate::Errors;
@@ -16,13 +17,14 @@ use kehu_store::outbox::{self, OutboxEvent};
 use kehu_store::page::{Dir, Page, Paged};
 use kehu_store::types::Id;
 use kehu_store::{DbConnection, StoreError, Visibility, users};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::concurrency::check_version;
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit::{deleted_changed, diff, record, snapshot};
+use crate::services::fields::{check_custom_fields, json_text, merge_custom_fields, patched, trimmed};
 
 pub const ENTITY: &str = "customer";
 
@@ -30,12 +32,12 @@ fn not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound)
 }
 
-fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> ApiResult<Customer> {
+pub(crate) fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> ApiResult<Customer> {
     customers::find(conn, vis, id)?.ok_or_else(not_found)
 }
 
 /// A customer the caller sees and may change; 404 when it does not see it, 403 when it only reads it.
-fn load_editable(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> ApiResult<Customer> {
+pub(crate) fn load_editable(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> ApiResult<Customer> {
     let row = load(conn, vis, id)?;
     if !vis.may_edit(row.owner_id.map(Uuid::from)) {
         let detail =
@@ -45,22 +47,9 @@ fn load_editable(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> ApiResu
     Ok(row)
 }
 
-/// Writes the `customer.<what>` event for `wire`; call in the change's transaction.
+/// The `customer.<what>` event for `wire`; written in the change's transaction.
 fn event(who: &Principal, what: &str, wire: &WireCustomer, now: NaiveDateTime) -> ApiResult<OutboxEvent> {
-    Ok(OutboxEvent {
-        id: Id(kehu_store::new_id()),
-        event_type: format!("{ENTITY}.{what}"),
-        entity: ENTITY.to_owned(),
-        entity_id: Id(wire.id),
-        data: serde_json::to_string(wire).map_err(ApiError::internal)?,
-        actor_id: Some(Id(who.id())),
-        request_id: who.request_id.clone(),
-        created_at: now,
-    })
-}
-
-fn json_text<T: serde::Serialize>(value: &T) -> ApiResult<String> {
-    serde_json::to_string(value).map_err(ApiError::internal)
+    crate::services::outbox::event(who, ENTITY, what, wire.id, wire, now)
 }
 
 /// A unique-constraint refusal on insert or update can only be the external id.
@@ -75,22 +64,53 @@ fn external_id_taken(e: StoreError) -> ApiError {
     }
 }
 
-/// Custom field values. No custom fields are defined yet (settings come later), so any name is
-/// unknown; the check is here so that values are never stored unvalidated.
-fn check_custom_fields(errors: &mut Errors, values: &Map<String, Value>) {
-    for name in values.keys() {
-        errors.add(&format!("/custom_fields/{name}"), "unknown_custom_field", "no custom field has this name");
-    }
-}
-
-/// Empty strings clear a field rather than store "".
-fn trimmed(v: Option<&str>) -> Option<String> {
-    v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
-}
-
 pub fn get(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
     let vis = who.visibility(conn)?;
     Ok(load(conn, &vis, id)?.to_wire()?)
+}
+
+/// The customer 360: the customer, its contacts, its latest activities, and the counts and sums
+/// of what hangs off it. Every part goes through the caller's visibility.
+pub fn overview(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<CustomerOverview> {
+    let vis = who.visibility(conn)?;
+    let customer = load(conn, &vis, id)?.to_wire()?;
+    // An API key sees the parts its scopes cover; the rest stays empty.
+    let scopes = who.scopes();
+    let may = |scope: &str| scopes.iter().any(|s| s == scope);
+    let contacts = if may("contacts:read") {
+        kehu_store::contacts::for_customer(conn, &vis, id, OVERVIEW_CONTACTS)?
+            .iter()
+            .map(|c| c.to_wire())
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    let latest_activities = if may("activities:read") {
+        kehu_store::activities::latest_for_customer(conn, &vis, id, OVERVIEW_ACTIVITIES)?
+            .iter()
+            .map(|a| a.to_wire())
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    // Leads, quotes, purchases and complaints arrive with the sales chain and service; their
+    // counts and sums join here then.
+    let counts = RelatedCounts {
+        contacts: kehu_store::contacts::count_for_customer(conn, &vis, id)?,
+        open_tasks: kehu_store::activities::open_tasks_for_customer(conn, &vis, id)?,
+        ..RelatedCounts::default()
+    };
+    let open_items = counts.open_tasks + counts.open_leads + counts.open_complaints;
+    Ok(CustomerOverview {
+        object: "customer_overview".to_owned(),
+        customer,
+        contacts,
+        latest_activities,
+        counts,
+        lifetime_revenue: Vec::new(),
+        balance_due: Vec::new(),
+        open_items,
+    })
 }
 
 pub fn list(
@@ -126,7 +146,7 @@ fn initial_owner(
 }
 
 /// Whether `owner` may be given customers by this caller; adds a field error when not.
-fn check_assignee(
+pub(crate) fn check_assignee(
     conn: &mut DbConnection,
     vis: &Visibility,
     errors: &mut Errors,
@@ -197,7 +217,7 @@ pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateCustomer) -
 }
 
 fn changes_of(before: &Customer, body: &UpdateCustomer) -> ApiResult<CustomerChanges> {
-    let opt = |v: &Option<Option<String>>| v.as_ref().map(|v| trimmed(v.as_deref()));
+    let opt = patched;
     let mut changes = CustomerChanges {
         kind: body.kind.map(|k| k.as_str().to_owned()),
         name: body.name.as_ref().map(|n| n.trim().to_owned()),
@@ -217,15 +237,7 @@ fn changes_of(before: &Customer, body: &UpdateCustomer) -> ApiResult<CustomerCha
         ..CustomerChanges::default()
     };
     if let Some(patch) = &body.custom_fields {
-        let mut values = before.custom_field_map()?;
-        for (name, value) in patch {
-            if value.is_null() {
-                values.remove(name);
-            } else {
-                values.insert(name.clone(), value.clone());
-            }
-        }
-        changes.custom_fields = Some(json_text(&values)?);
+        changes.custom_fields = Some(json_text(&merge_custom_fields(before.custom_field_map()?, patch))?);
     }
     // The search text follows whichever of its parts changed.
     let name = changes.name.clone().unwrap_or_else(|| before.name.clone());
@@ -250,9 +262,7 @@ pub fn update(
         check_version(if_match, before.version)?;
         let mut errors = body.check();
         if let Some(values) = &body.custom_fields {
-            let set: Map<String, Value> =
-                values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
-            check_custom_fields(&mut errors, &set);
+            check_custom_fields(&mut errors, values);
         }
         if !errors.is_empty() {
             return Err(ApiError::invalid(errors.0));

@@ -1,11 +1,15 @@
 //! Business rules. A service function holds the rule and opens the transaction; handlers only
 //! extract and respond, and the store only queries.
 
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod bootstrap;
+pub mod contacts;
 pub mod customers;
+pub mod fields;
 pub mod idempotency;
+pub mod outbox;
 pub mod sessions;
 pub mod teams;
 pub mod users;
