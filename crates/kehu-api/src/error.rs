@@ -22,13 +22,24 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// The record's version, for a failed `If-Match`.
     pub current_version: Option<i64>,
+    /// Look-alike customers, for `possible_duplicate` (boxed: errors travel in every `Result`, and
+    /// this is rare).
+    pub duplicates: Option<Box<Vec<kehu_core::DuplicateCandidate>>>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
-        Self { code, detail: None, errors: Vec::new(), cause: None, retry_after: None, current_version: None }
+        Self {
+            code,
+            detail: None,
+            errors: Vec::new(),
+            cause: None,
+            retry_after: None,
+            current_version: None,
+            duplicates: None,
+        }
     }
 
     pub fn with_detail(code: ErrorCode, detail: impl Into<String>) -> Self {
@@ -59,6 +70,7 @@ impl ApiError {
         let mut p = Problem::new(self.code, self.detail.clone());
         p.errors = self.errors.clone();
         p.current_version = self.current_version;
+        p.duplicates = self.duplicates.as_deref().cloned().unwrap_or_default();
         p
     }
 }

@@ -102,6 +102,8 @@ async fn check_matrix(role: Role) {
             name: format!("Matrix {relation:?} customer"),
             owner_id: Some(owner.as_ref().map(|o| o.parse().unwrap())),
             phone: Some("+86 138 0000 0001".to_owned()),
+            // The same phone on purpose, so that a search by it must filter by visibility.
+            allow_duplicate: true,
             ..CreateCustomer::default()
         };
         let c = w.admin.create_customer(&body, &WriteOptions::default()).await.unwrap();

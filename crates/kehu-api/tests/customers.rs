@@ -453,3 +453,142 @@ async fn idempotent_creates_and_read_only_keys() {
     assert_eq!(err.code(), Some(ErrorCode::InsufficientScope));
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn look_alike_customers_are_flagged_and_merged() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (rep_id, rep) = app.user(&admin, "rep@example.com", Role::Sales, None, None).await;
+    let (_, other) = app.user(&admin, "other@example.com", Role::Sales, None, None).await;
+    let opts = WriteOptions::default();
+    let original = CreateCustomer {
+        phone: Some("+86 138 0013 8000".into()),
+        tags: vec!["vip".into()],
+        ..named("ACME Trading Co., Ltd.")
+    };
+    let survivor = rep.create_customer(&original, &opts).await.unwrap();
+
+    // Same company, written differently: a 409 listing the candidate and what matched.
+    let token = rep.token().unwrap();
+    let resp = app
+        .http
+        .post(app.url("/api/v1/customers"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "acme trading", "phone": "13800138000", "email": "buy@acme.example"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(resp, 409, "possible_duplicate").await;
+    assert_eq!(problem["duplicates"][0]["id"], survivor.id.to_string());
+    assert_eq!(problem["duplicates"][0]["matched_on"], json!(["name", "phone"]));
+    // Another rep does not see the first one's customer, so nothing is flagged for them, and
+    // nothing about it leaks.
+    let theirs = other.create_customer(&named("ACME Trading"), &opts).await.unwrap();
+    // Insisting creates it.
+    let body = CreateCustomer {
+        allow_duplicate: true,
+        email: Some("buy@acme.example".into()),
+        tags: vec!["expo".into()],
+        ..named("acme trading")
+    };
+    let duplicate = rep.create_customer(&body, &opts).await.unwrap();
+    let call: kehu_core::activity::CreateActivity =
+        serde_json::from_value(json!({"kind": "call", "subject": "Called the duplicate", "customer_id": duplicate.id}))
+            .unwrap();
+    rep.create_activity(&call, &opts).await.unwrap();
+    let person: kehu_core::contact::CreateContact =
+        serde_json::from_value(json!({"customer_id": duplicate.id, "name": "王五", "is_primary": true})).unwrap();
+    let person = rep.create_contact(&person, &opts).await.unwrap();
+
+    // Merging: the duplicate's contact, activity, email and tags move over; it is gone after.
+    let merge = kehu_core::customer::MergeCustomers { duplicate_id: duplicate.id };
+    let err = other.get_customer(&survivor.id.to_string()).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::NotFound));
+    let cross = kehu_core::customer::MergeCustomers { duplicate_id: theirs.id };
+    let err = merge_customers(&rep, survivor.id, &cross).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::NotFound));
+    let merged = merge_customers(&rep, survivor.id, &merge).await.unwrap();
+    assert_eq!(merged.email.as_deref(), Some("buy@acme.example"));
+    assert_eq!(merged.tags, ["vip", "expo"]);
+    assert_eq!(merged.owner_id, Some(rep_id));
+    assert!(merged.last_activity_at.is_some());
+    assert_eq!(rep.get_contact(&person.id.to_string()).await.unwrap().customer_id, survivor.id);
+    assert_eq!(rep.get_customer(&duplicate.id.to_string()).await.unwrap_err().code(), Some(ErrorCode::NotFound));
+    let overview = rep.customer_overview(&survivor.id.to_string()).await.unwrap();
+    assert_eq!(overview.latest_activities[0].subject, "Called the duplicate");
+    let history = admin
+        .list_audit_events(&ListQuery::new().param("entity", "customer").param("entity_id", duplicate.id.to_string()))
+        .await
+        .unwrap();
+    assert!(history.data.last().unwrap().changes.iter().any(|c| c.field == "merged_into"));
+    app.stop().await;
+}
+
+async fn merge_customers(
+    client: &Client,
+    id: uuid::Uuid,
+    body: &kehu_core::customer::MergeCustomers,
+) -> Result<kehu_core::customer::Customer, kehu_client::ClientError> {
+    client.merge_customer(&id.to_string(), body).await
+}
+
+#[actix_web::test]
+async fn custom_fields_are_defined_in_settings_and_checked() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (_, rep) = app.user(&admin, "rep@example.com", Role::Sales, None, None).await;
+    let settings = rep.settings().await.unwrap();
+    assert_eq!((settings.version, settings.pool_recycle_days), (0, None));
+    let patch: kehu_core::settings::UpdateSettings = serde_json::from_value(json!({
+        "pool_recycle_days": 30,
+        "custom_fields": {"customers": [
+            {"name": "budget", "label": "Budget", "kind": "number"},
+            {"name": "region", "label": "Region", "kind": "select", "required": true, "options": ["north", "south"]}
+        ]}
+    }))
+    .unwrap();
+    let err = rep.update_settings(&patch, &WriteOptions::default()).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::Forbidden));
+    let saved = admin.update_settings(&patch, &WriteOptions::if_match(0)).await.unwrap();
+    assert_eq!((saved.version, saved.pool_recycle_days), (1, Some(30)));
+    let err = admin.update_settings(&patch, &WriteOptions::if_match(0)).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::PreconditionFailed));
+
+    let token = rep.token().unwrap();
+    let post =
+        |body: serde_json::Value| app.http.post(app.url("/api/v1/customers")).bearer_auth(&token).json(&body).send();
+    for (body, pointer, code) in [
+        (
+            json!({"name": "A", "custom_fields": {"region": "north", "budget": "lots"}}),
+            "/custom_fields/budget",
+            "invalid_type",
+        ),
+        (json!({"name": "A", "custom_fields": {"region": "west"}}), "/custom_fields/region", "invalid_type"),
+        (json!({"name": "A"}), "/custom_fields/region", "required"),
+        (
+            json!({"name": "A", "custom_fields": {"region": "north", "colour": "red"}}),
+            "/custom_fields/colour",
+            "unknown_custom_field",
+        ),
+    ] {
+        let problem = assert_problem(post(body.clone()).await.unwrap(), 422, "validation_failed").await;
+        assert_eq!(
+            (problem["errors"][0]["pointer"].as_str(), problem["errors"][0]["code"].as_str()),
+            (Some(pointer), Some(code)),
+            "{body}"
+        );
+    }
+    let resp = post(json!({"name": "A", "custom_fields": {"region": "north", "budget": 1200.5}})).await.unwrap();
+    assert_eq!(resp.status(), 201);
+    let created: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(created["custom_fields"], json!({"region": "north", "budget": 1200.5}));
+    // A patch merges values; a required one cannot be cleared.
+    let id = created["id"].as_str().unwrap();
+    let clear: UpdateCustomer = serde_json::from_value(json!({"custom_fields": {"region": null}})).unwrap();
+    let err = rep.update_customer(id, &clear, &WriteOptions::default()).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ValidationFailed));
+    let drop_budget: UpdateCustomer = serde_json::from_value(json!({"custom_fields": {"budget": null}})).unwrap();
+    let changed = rep.update_customer(id, &drop_budget, &WriteOptions::default()).await.unwrap();
+    assert_eq!(serde_json::Value::Object(changed.custom_fields), json!({"region": "north"}));
+    app.stop().await;
+}

@@ -13,9 +13,11 @@ use kehu_core::audit::AuditEvent;
 use kehu_core::auth::{LoginRequest, TokenResponse};
 use kehu_core::contact::{Contact, CreateContact, UpdateContact};
 use kehu_core::customer::{
-    AssignCustomer, CreateCustomer, Customer, CustomerOverview, ReassignCustomers, Reassigned, UpdateCustomer,
+    AssignCustomer, CreateCustomer, Customer, CustomerOverview, MergeCustomers, ReassignCustomers, Reassigned,
+    UpdateCustomer,
 };
 use kehu_core::list::List;
+use kehu_core::settings::{Settings, UpdateSettings};
 use kehu_core::team::{CreateTeam, Team, UpdateTeam};
 use kehu_core::user::{ChangePassword, CreateUser, Me, UpdateMe, UpdateUser, User};
 use kehu_core::{ErrorCode, Problem};
@@ -436,5 +438,20 @@ impl Client {
     /// `POST /api/v1/activities/{id}/complete`.
     pub async fn complete_activity(&self, id: &str) -> Result<Activity> {
         self.write::<(), _>(Method::POST, &format!("/activities/{id}/complete"), None, &WriteOptions::default()).await
+    }
+
+    /// `POST /api/v1/customers/{id}/merge`: folds the duplicate into this customer.
+    pub async fn merge_customer(&self, id: &str, body: &MergeCustomers) -> Result<Customer> {
+        self.write(Method::POST, &format!("/customers/{id}/merge"), Some(body), &WriteOptions::default()).await
+    }
+
+    /// `GET /api/v1/settings`.
+    pub async fn settings(&self) -> Result<Settings> {
+        Self::send(self.request(Method::GET, "/settings")).await
+    }
+
+    /// `PATCH /api/v1/settings` (administrators).
+    pub async fn update_settings(&self, changes: &UpdateSettings, opts: &WriteOptions) -> Result<Settings> {
+        self.write(Method::PATCH, "/settings", Some(changes), opts).await
     }
 }

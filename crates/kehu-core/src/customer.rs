@@ -109,6 +109,10 @@ pub struct Customer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomer {
+    /// Create it even though it looks like a customer that exists (otherwise 409
+    /// `possible_duplicate` lists the look-alikes).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_duplicate: bool,
     /// Default `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<CustomerKind>,
@@ -363,9 +367,91 @@ pub fn normalize_tags(tags: &[String]) -> Vec<String> {
     out
 }
 
+/// Legal-form endings that do not tell two companies apart ("华为技术有限公司" is "华为技术").
+const LEGAL_SUFFIXES: [&str; 12] = [
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团",
+    "公司",
+    "limited",
+    "company",
+    "corp",
+    "gmbh",
+    "inc",
+    "llc",
+    "ltd",
+];
+
+/// A name as duplicates compare it: lowercase letters and digits only, legal form dropped.
+pub fn normalized_name(name: &str) -> String {
+    let mut n: String = name.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+    // "ACME Trading Co., Ltd." → "acmetradingcoltd" → "acmetradingco" → "acmetrading".
+    loop {
+        let before = n.len();
+        for suffix in LEGAL_SUFFIXES.iter().chain(["co"].iter()) {
+            if n.len() > suffix.len() + 1 && n.ends_with(suffix) {
+                n.truncate(n.len() - suffix.len());
+            }
+        }
+        if n.len() == before {
+            return n;
+        }
+    }
+}
+
+/// The keys that find a customer's possible duplicates: `(kind, value)` of its normalised name,
+/// phone (the last 10 digits, so `+86 138…` and `138…` meet), email and tax id.
+pub fn match_keys(name: &str, phone: Option<&str>, email: Option<&str>, tax_id: Option<&str>) -> Vec<(String, String)> {
+    let mut keys = Vec::new();
+    let name = normalized_name(name);
+    if name.chars().count() >= 2 {
+        keys.push(("name".to_owned(), name));
+    }
+    if let Some(p) = phone {
+        let digits = crate::validate::phone_digits(p);
+        if digits.len() >= 7 {
+            let tail = digits[digits.len().saturating_sub(10)..].to_owned();
+            keys.push(("phone".to_owned(), tail));
+        }
+    }
+    if let Some(e) = email.map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()) {
+        keys.push(("email".to_owned(), e));
+    }
+    if let Some(t) = tax_id {
+        let t: String = t.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_uppercase();
+        if !t.is_empty() {
+            keys.push(("tax_id".to_owned(), t));
+        }
+    }
+    keys
+}
+
+/// `POST /api/v1/customers/{id}/merge`: the duplicate's contacts and activities move to this
+/// customer, and the duplicate is deleted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MergeCustomers {
+    pub duplicate_id: Uuid,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicates_are_found_by_normalised_keys() {
+        assert_eq!(normalized_name("ACME Trading Co., Ltd."), "acmetrading");
+        assert_eq!(normalized_name("acme trading"), "acmetrading");
+        assert_eq!(normalized_name("华为技术有限公司"), "华为技术");
+        assert_eq!(normalized_name(" 华为 技术 "), "华为技术");
+        assert_eq!(normalized_name("Co"), "co");
+        let a = match_keys("X", Some("+86 138-0013-8000"), Some(" Li@Example.COM "), Some("9144 0300-x"));
+        let b = match_keys("Y", Some("13800138000"), Some("li@example.com"), Some("91440300X"));
+        assert_eq!(a, b);
+        assert!(match_keys("A", Some("110"), None, None).is_empty());
+    }
 
     #[test]
     fn enums_use_their_wire_names() {

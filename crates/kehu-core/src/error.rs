@@ -52,6 +52,8 @@ pub enum ErrorCode {
     PoolCapReached,
     /// The customer is not in the pool (it has an owner), so it cannot be claimed.
     NotInPool,
+    /// A visible customer has the same name, phone, email or tax id; see `duplicates`.
+    PossibleDuplicate,
     /// The server failed; nothing about the cause is disclosed.
     InternalError,
     /// The database or another dependency is unavailable.
@@ -67,7 +69,11 @@ impl ErrorCode {
             Self::Forbidden | Self::InsufficientScope => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::Conflict | Self::RequestInFlight | Self::PoolCapReached | Self::NotInPool => 409,
+            Self::Conflict
+            | Self::RequestInFlight
+            | Self::PoolCapReached
+            | Self::NotInPool
+            | Self::PossibleDuplicate => 409,
             Self::PreconditionFailed => 412,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
@@ -101,6 +107,7 @@ impl ErrorCode {
             Self::RequestInFlight => "A request with this idempotency key is in progress",
             Self::PoolCapReached => "Pool customer limit reached",
             Self::NotInPool => "Customer is not in the pool",
+            Self::PossibleDuplicate => "A similar customer exists",
             Self::InternalError => "Internal server error",
             Self::ServiceUnavailable => "Service unavailable",
         }
@@ -129,6 +136,7 @@ impl ErrorCode {
             Self::RequestInFlight => "request_in_flight",
             Self::PoolCapReached => "pool_cap_reached",
             Self::NotInPool => "not_in_pool",
+            Self::PossibleDuplicate => "possible_duplicate",
             Self::InternalError => "internal_error",
             Self::ServiceUnavailable => "service_unavailable",
         }
@@ -191,6 +199,19 @@ pub struct Problem {
     /// With `precondition_failed`: the record's current version, to reload before retrying.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// With `possible_duplicate`: the visible customers that look like the one being created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<DuplicateCandidate>,
+}
+
+/// A customer that may be the same as one being created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuplicateCandidate {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// Which keys matched: `name`, `phone`, `email`, `tax_id`.
+    pub matched_on: Vec<String>,
 }
 
 impl Problem {
@@ -204,6 +225,7 @@ impl Problem {
             request_id: None,
             errors: Vec::new(),
             current_version: None,
+            duplicates: Vec::new(),
         }
     }
 }
@@ -224,6 +246,7 @@ mod tests {
             ErrorCode::RequestInFlight,
             ErrorCode::PoolCapReached,
             ErrorCode::NotInPool,
+            ErrorCode::PossibleDuplicate,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

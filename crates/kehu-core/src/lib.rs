@@ -11,9 +11,10 @@ pub mod customer;
 pub mod error;
 pub mod list;
 pub mod patch;
+pub mod settings;
 pub mod team;
 pub mod user;
 pub mod validate;
 pub mod wire_enum;
 
-pub use error::{ErrorCode, FieldError, Problem};
+pub use error::{DuplicateCandidate, ErrorCode, FieldError, Problem};

@@ -234,3 +234,14 @@ pub fn update(
     }
     Ok(row)
 }
+
+/// Moves every activity of customer `from` to customer `to` (a merge). Returns how many moved.
+pub fn move_all(conn: &mut DbConnection, from: Uuid, to: Uuid, now: NaiveDateTime) -> StoreResult<usize> {
+    Ok(diesel::update(activities::table.filter(activities::customer_id.eq(Id(from))))
+        .set((
+            activities::customer_id.eq(Id(to)),
+            activities::updated_at.eq(now),
+            activities::version.eq(activities::version + 1),
+        ))
+        .execute(conn)?)
+}

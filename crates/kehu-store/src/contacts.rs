@@ -264,3 +264,27 @@ pub fn clear_primary(conn: &mut DbConnection, customer: Uuid, except: Uuid, now:
 pub fn count_for_customer(conn: &mut DbConnection, vis: &Visibility, customer: Uuid) -> StoreResult<i64> {
     Ok(visible(vis).filter(contacts::customer_id.eq(Id(customer))).count().get_result(conn)?)
 }
+
+/// Moves every live contact of customer `from` to customer `to` (a merge); the moved contacts
+/// stop being primary when `to` has a primary contact already. Returns how many moved.
+pub fn move_all(conn: &mut DbConnection, from: Uuid, to: Uuid, now: NaiveDateTime) -> StoreResult<usize> {
+    let to_has_primary: i64 = contacts::table
+        .filter(contacts::customer_id.eq(Id(to)))
+        .filter(contacts::deleted_at.is_null())
+        .filter(contacts::is_primary.eq(true))
+        .count()
+        .get_result(conn)?;
+    let moving = contacts::table.filter(contacts::customer_id.eq(Id(from))).filter(contacts::deleted_at.is_null());
+    if to_has_primary > 0 {
+        diesel::update(moving.filter(contacts::is_primary.eq(true)))
+            .set(contacts::is_primary.eq(false))
+            .execute(conn)?;
+    }
+    Ok(diesel::update(moving)
+        .set((
+            contacts::customer_id.eq(Id(to)),
+            contacts::updated_at.eq(now),
+            contacts::version.eq(contacts::version + 1),
+        ))
+        .execute(conn)?)
+}

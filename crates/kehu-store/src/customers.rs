@@ -425,6 +425,67 @@ pub fn update(
     Ok(row)
 }
 
+/// Replaces a customer's duplicate-finding keys (see `kehu_core::customer::match_keys`).
+pub fn write_match_keys(conn: &mut DbConnection, id: Uuid, keys: &[(String, String)]) -> StoreResult<()> {
+    use crate::schema::customer_match_keys as k;
+    diesel::delete(k::table.filter(k::customer_id.eq(Id(id)))).execute(conn)?;
+    let mut unique = keys.to_vec();
+    unique.sort();
+    unique.dedup();
+    let rows: Vec<_> = unique
+        .into_iter()
+        .map(|(kind, value)| (k::customer_id.eq(Id(id)), k::kind.eq(kind), k::value.eq(value)))
+        .collect();
+    if !rows.is_empty() {
+        crate::insert_many!(conn, k::table, &rows)?;
+    }
+    Ok(())
+}
+
+/// The live customers `vis` sees that share a key with `keys`, each with the kinds of key that
+/// matched; `except` leaves one customer out (itself, on update).
+pub fn find_duplicates(
+    conn: &mut DbConnection,
+    vis: &Visibility,
+    keys: &[(String, String)],
+    except: Option<Uuid>,
+) -> StoreResult<Vec<(Customer, Vec<String>)>> {
+    use crate::schema::customer_match_keys as k;
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values: Vec<String> = keys.iter().map(|(_, v)| v.clone()).collect();
+    let hits: Vec<(Id, String, String)> =
+        k::table.filter(k::value.eq_any(values)).select((k::customer_id, k::kind, k::value)).load(conn)?;
+    // A value matches only under the same kind (a phone's digits are not a tax id).
+    let hits: Vec<(Id, String)> = hits
+        .into_iter()
+        .filter(|(_, kind, value)| keys.iter().any(|(k, v)| k == kind && v == value))
+        .map(|(id, kind, _)| (id, kind))
+        .collect();
+    let mut ids: Vec<Id> = hits.iter().map(|(id, _)| *id).filter(|id| Some(id.0) != except).collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<Customer> = visible(vis)
+        .filter(customers::id.eq_any(ids))
+        .order(customers::name.asc())
+        .limit(20)
+        .select(Customer::as_select())
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|c| {
+            let mut kinds: Vec<String> = hits.iter().filter(|(id, _)| *id == c.id).map(|(_, k)| k.clone()).collect();
+            kinds.sort();
+            kinds.dedup();
+            (c, kinds)
+        })
+        .collect())
+}
+
 /// How many live customers `owner` holds (for the pool cap). Counts one user's own holdings, which
 /// that user sees by definition.
 pub fn count_owned(conn: &mut DbConnection, owner: Uuid) -> StoreResult<i64> {

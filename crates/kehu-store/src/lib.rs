@@ -19,6 +19,7 @@ pub mod page;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;
+pub mod settings;
 pub mod teams;
 pub mod types;
 pub mod users;

@@ -252,6 +252,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    settings (id) {
+        id -> Integer,
+        document -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<DbUuid>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    customer_match_keys (customer_id, kind, value) {
+        customer_id -> DbUuid,
+        kind -> Text,
+        value -> Text,
+    }
+}
+
 diesel::joinable!(customer_tags -> customers (customer_id));
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::allow_tables_to_appear_in_same_query!(

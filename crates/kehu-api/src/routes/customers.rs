@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use kehu_core::Problem;
 use kehu_core::customer::{
     AssignCustomer, CreateCustomer, Customer, CustomerKind, CustomerLevel, CustomerOverview, CustomerSource,
-    LifecycleStage, ReassignCustomers, Reassigned, UpdateCustomer,
+    LifecycleStage, MergeCustomers, ReassignCustomers, Reassigned, UpdateCustomer,
 };
 use kehu_core::list::List;
 use kehu_store::customers::{CustomerFilter, CustomerSort, OwnerFilter};
@@ -33,7 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(restore_customer)
         .service(claim_customer)
         .service(release_customer)
-        .service(assign_customer);
+        .service(assign_customer)
+        .service(merge_customers);
 }
 
 const SORTS: [(&str, CustomerSort); 4] = [
@@ -145,7 +146,7 @@ async fn list_customers(
     responses(
         (status = 201, description = "Created", body = Customer),
         (status = 403, description = "The role may not create customers (service)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key in flight", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`possible_duplicate` (with `duplicates`; send `allow_duplicate: true` to create anyway), or Idempotency-Key in flight", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (with pointers), or Idempotency-Key reused", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -340,6 +341,32 @@ async fn assign_customer(
     who.require_scope("customers:write")?;
     let (id, body) = (id.into_inner(), body.into_inner());
     let customer = state.db(move |conn| customers::assign(conn, &who, id, &body)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
+}
+
+/// Handles `POST /api/v1/customers/{id}/merge`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The customer that stays")),
+    request_body = MergeCustomers,
+    responses(
+        (status = 200, description = "The surviving customer, with the duplicate's contacts, activities, tags and missing fields; the duplicate is deleted", body = Customer),
+        (status = 403, description = "The caller may not change one of the two", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Either customer is missing or not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A customer merged into itself", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/customers/{id}/merge")]
+async fn merge_customers(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<Uuid>,
+    body: Body<MergeCustomers>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:write")?;
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let customer = state.db(move |conn| customers::merge(conn, &who, id, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
 }
 

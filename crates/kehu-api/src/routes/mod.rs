@@ -7,6 +7,7 @@ pub mod auth;
 pub mod contacts;
 pub mod customers;
 pub mod me;
+pub mod settings;
 pub mod system;
 pub mod teams;
 pub mod users;
@@ -35,6 +36,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "customers", description = "Customers, their owners and the shared pool"),
         (name = "contacts", description = "The people at customers"),
         (name = "activities", description = "Notes, calls, visits, meetings, emails and tasks: the timeline and a rep's day"),
+        (name = "settings", description = "Custom fields, pool recycling and other settings"),
         (name = "audit", description = "Who changed what, when"),
         (name = "api-keys", description = "Keys for integrations, with scopes"),
         (name = "system", description = "Health, readiness, metrics and this document"),
@@ -73,6 +75,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(customers::configure)
             .configure(contacts::configure)
             .configure(activities::configure)
+            .configure(settings::configure)
             .configure(system::configure_v1),
     );
 }

@@ -4,12 +4,12 @@
 //! transaction.
 
 use chrono::{NaiveDateTime, Utc};
-use diesel::Connection;
 use kehu_core::ErrorCode;
 use kehu_core::activity::{Activity as WireActivity, ActivityKind, CreateActivity, UpdateActivity};
 use kehu_core::audit::AuditAction;
 use kehu_core::validate::Errors;
 use kehu_store::activities::{self, Activity, ActivityChanges, ActivityFilter, ActivitySort};
+use kehu_store::db::write_transaction;
 use kehu_store::page::{Dir, Page, Paged};
 use kehu_store::types::Id;
 use kehu_store::{DbConnection, Visibility, contacts, customers};
@@ -85,7 +85,7 @@ pub fn list(
 }
 
 pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateActivity) -> ApiResult<WireActivity> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let mut errors = body.check();
         if customers::find(conn, &vis, body.customer_id)?.is_none() {
@@ -174,7 +174,7 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateActivity,
 ) -> ApiResult<WireActivity> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load(conn, &vis, id)?;
         require_editable(conn, &vis, who, &before)?;
@@ -198,7 +198,7 @@ pub fn update(
 
 /// Marks a task done now; an activity already done stays as it is.
 pub fn complete(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireActivity> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load(conn, &vis, id)?;
         require_editable(conn, &vis, who, &before)?;
@@ -211,7 +211,7 @@ pub fn complete(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult
 }
 
 pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Option<i64>) -> ApiResult<()> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load(conn, &vis, id)?;
         require_editable(conn, &vis, who, &before)?;

@@ -1,13 +1,13 @@
 //! Contacts. A contact is read by whoever sees its customer and changed by whoever may change
 //! its customer.
 
-use diesel::Connection;
 use kehu_core::ErrorCode;
 use kehu_core::audit::AuditAction;
 use kehu_core::contact::{Contact as WireContact, CreateContact, UpdateContact};
 use kehu_core::validate::Errors;
 use kehu_store::contacts::{self, Contact, ContactChanges, ContactFilter, ContactSort, search_text};
 use kehu_store::customers;
+use kehu_store::db::write_transaction;
 use kehu_store::page::{Dir, Page, Paged};
 use kehu_store::types::Id;
 use kehu_store::{DbConnection, Visibility};
@@ -75,10 +75,10 @@ pub fn list(
 }
 
 pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateContact) -> ApiResult<WireContact> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let mut errors = body.check(today());
-        check_custom_fields(&mut errors, &body.custom_fields);
+        check_custom_fields(conn, &mut errors, "contacts", &body.custom_fields, true)?;
         writable_customer(conn, &vis, &mut errors, body.customer_id)?;
         if !errors.is_empty() {
             return Err(ApiError::invalid(errors.0));
@@ -158,14 +158,14 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateContact,
 ) -> ApiResult<WireContact> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load(conn, &vis, id)?;
         require_editable(conn, &vis, &before)?;
         check_version(if_match, before.version)?;
         let mut errors = body.check(today());
         if let Some(values) = &body.custom_fields {
-            check_custom_fields(&mut errors, values);
+            check_custom_fields(conn, &mut errors, "contacts", values, false)?;
         }
         if let Some(target) = body.customer_id.filter(|c| *c != before.customer_id.0) {
             writable_customer(conn, &vis, &mut errors, target)?;
@@ -191,7 +191,7 @@ pub fn update(
 }
 
 pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Option<i64>) -> ApiResult<()> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load(conn, &vis, id)?;
         require_editable(conn, &vis, &before)?;
@@ -211,7 +211,7 @@ pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Opti
 /// Brings a deleted contact back (administrators).
 pub fn restore(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireContact> {
     who.require_admin()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let Some(before) = contacts::find_deleted(conn, &vis, id)? else {
             return Ok(load(conn, &vis, id)?.to_wire()?);

@@ -2,17 +2,18 @@
 //! the caller's [`Visibility`], so a customer the caller may not see is a 404 here too.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
+use kehu_core::DuplicateCandidate;
 use kehu_core::ErrorCode;
 use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_core::customer::{
     AssignCustomer, CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage,
-    OVERVIEW_ACTIVITIES, OVERVIEW_CONTACTS, ReassignCustomers, Reassigned, RelatedCounts, UpdateCustomer,
-    normalize_tags,
+    MergeCustomers, OVERVIEW_ACTIVITIES, OVERVIEW_CONTACTS, ReassignCustomers, Reassigned, RelatedCounts,
+    UpdateCustomer, match_keys, normalize_tags,
 };
 use kehu_core::user::Role;
 use kehu_core::validate::Errors;
 use kehu_store::customers::{self, Customer, CustomerChanges, CustomerFilter, CustomerSort, search_text};
+use kehu_store::db::write_transaction;
 use kehu_store::outbox::{self, OutboxEvent};
 use kehu_store::page::{Dir, Page, Paged};
 use kehu_store::types::Id;
@@ -50,6 +51,18 @@ pub(crate) fn load_editable(conn: &mut DbConnection, vis: &Visibility, id: Uuid)
 /// The `customer.<what>` event for `wire`; written in the change's transaction.
 fn event(who: &Principal, what: &str, wire: &WireCustomer, now: NaiveDateTime) -> ApiResult<OutboxEvent> {
     crate::services::outbox::event(who, ENTITY, what, wire.id, wire, now)
+}
+
+/// 409 `possible_duplicate` listing the look-alikes.
+fn possible_duplicates(found: Vec<(Customer, Vec<String>)>) -> ApiError {
+    let mut err = ApiError::with_detail(
+        ErrorCode::PossibleDuplicate,
+        "a customer with the same name, phone, email or tax id exists; send \"allow_duplicate\": true to create it anyway",
+    );
+    let candidates =
+        found.into_iter().map(|(c, matched_on)| DuplicateCandidate { id: c.id.0, name: c.name, matched_on }).collect();
+    err.duplicates = Some(Box::new(candidates));
+    err
 }
 
 /// A unique-constraint refusal on insert or update can only be the external id.
@@ -166,13 +179,20 @@ pub(crate) fn check_assignee(
 }
 
 pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateCustomer) -> ApiResult<WireCustomer> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let mut errors = body.check();
-        check_custom_fields(&mut errors, &body.custom_fields);
+        check_custom_fields(conn, &mut errors, "customers", &body.custom_fields, true)?;
         let owner = initial_owner(conn, who, &vis, &mut errors, body.owner_id)?;
         if !errors.is_empty() {
             return Err(ApiError::invalid(errors.0));
+        }
+        let keys = match_keys(&body.name, body.phone.as_deref(), body.email.as_deref(), body.tax_id.as_deref());
+        if !body.allow_duplicate {
+            let found = customers::find_duplicates(conn, &vis, &keys, None)?;
+            if !found.is_empty() {
+                return Err(possible_duplicates(found));
+            }
         }
         let now = kehu_store::now();
         let tags = normalize_tags(&body.tags);
@@ -210,6 +230,7 @@ pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateCustomer) -
             deleted_at: None,
         };
         let wire = customers::insert(conn, &row, &tags).map_err(external_id_taken)?.to_wire()?;
+        customers::write_match_keys(conn, wire.id, &keys)?;
         record(conn, who, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
         outbox::insert(conn, &[event(who, "created", &wire, now)?])?;
         Ok(wire)
@@ -256,13 +277,13 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateCustomer,
 ) -> ApiResult<WireCustomer> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load_editable(conn, &vis, id)?;
         check_version(if_match, before.version)?;
         let mut errors = body.check();
         if let Some(values) = &body.custom_fields {
-            check_custom_fields(&mut errors, values);
+            check_custom_fields(conn, &mut errors, "customers", values, false)?;
         }
         if !errors.is_empty() {
             return Err(ApiError::invalid(errors.0));
@@ -274,6 +295,8 @@ pub fn update(
         let tags = body.tags.as_ref().map(|t| normalize_tags(t));
         let after =
             customers::update(conn, &vis, id, before.version, &changes, tags.as_deref()).map_err(external_id_taken)?;
+        let keys = match_keys(&after.name, after.phone.as_deref(), after.email.as_deref(), after.tax_id.as_deref());
+        customers::write_match_keys(conn, id, &keys)?;
         let (old, new) = (before.to_wire()?, after.to_wire()?);
         let changed = diff(&snapshot(&old)?, &snapshot(&new)?);
         if !changed.is_empty() {
@@ -286,7 +309,7 @@ pub fn update(
 
 /// Soft delete: the customer leaves every list; an administrator can restore it.
 pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Option<i64>) -> ApiResult<()> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load_editable(conn, &vis, id)?;
         check_version(if_match, before.version)?;
@@ -307,7 +330,7 @@ pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Opti
 /// Brings a deleted customer back (administrators).
 pub fn restore(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
     who.require_admin()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = match customers::find_deleted(conn, &vis, id)? {
             Some(row) => row,
@@ -366,7 +389,7 @@ pub fn claim(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<Wi
     if who.role == Role::Service {
         return Err(ApiError::forbidden("service agents do not own customers"));
     }
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load(conn, &vis, id)?;
         match before.owner_id {
@@ -394,7 +417,7 @@ pub fn claim(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<Wi
 
 /// The owner (or a manager) puts a customer back into the pool.
 pub fn release(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load_editable(conn, &vis, id)?;
         if before.owner_id.is_none() {
@@ -406,7 +429,7 @@ pub fn release(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<
 
 /// A manager or administrator gives a customer to someone in their teams, or to the pool.
 pub fn assign(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &AssignCustomer) -> ApiResult<WireCustomer> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         let before = load(conn, &vis, id)?;
         if !vis.may_assign() {
@@ -429,7 +452,7 @@ pub fn assign(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &AssignC
 /// Every customer of one owner (that the caller sees) to another owner or to the pool, in one
 /// transaction: a rep leaves and nothing of theirs is left behind.
 pub fn reassign(conn: &mut DbConnection, who: &Principal, body: &ReassignCustomers) -> ApiResult<Reassigned> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let vis = who.visibility(conn)?;
         if !vis.may_assign() {
             return Err(ApiError::forbidden("only managers and administrators reassign customers"));
@@ -473,5 +496,88 @@ pub fn reassign(conn: &mut DbConnection, who: &Principal, body: &ReassignCustome
             to_owner_id: body.to_owner_id,
             count: i64::try_from(count).map_err(ApiError::internal)?,
         })
+    })
+}
+
+/// Folds a duplicate into the survivor: its contacts and activities move over, empty fields of the
+/// survivor take the duplicate's values, tags are joined, and the duplicate is deleted. One
+/// transaction, audited on both.
+pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCustomers) -> ApiResult<WireCustomer> {
+    write_transaction(conn, |conn| {
+        let vis = who.visibility(conn)?;
+        let survivor = load_editable(conn, &vis, id)?;
+        if body.duplicate_id == id {
+            let mut errors = Errors::default();
+            errors.add("/duplicate_id", "same_customer", "a customer cannot be merged into itself");
+            return Err(ApiError::invalid(errors.0));
+        }
+        let duplicate = load_editable(conn, &vis, body.duplicate_id)?;
+        let now = kehu_store::now();
+        let moved_contacts = kehu_store::contacts::move_all(conn, duplicate.id.0, id, now)?;
+        let moved_activities = kehu_store::activities::move_all(conn, duplicate.id.0, id, now)?;
+
+        let fill = |mine: &Option<String>, theirs: &Option<String>| match (mine, theirs) {
+            (None, Some(t)) => Some(Some(t.clone())),
+            _ => None,
+        };
+        let mut tags = survivor.tag_list()?;
+        tags.extend(duplicate.tag_list()?);
+        let tags = normalize_tags(&tags);
+        let mut custom = duplicate.custom_field_map()?;
+        custom.extend(survivor.custom_field_map()?);
+        let (phone, email, tax_id) = (
+            survivor.phone.clone().or(duplicate.phone.clone()),
+            survivor.email.clone().or(duplicate.email.clone()),
+            survivor.tax_id.clone().or(duplicate.tax_id.clone()),
+        );
+        let changes = CustomerChanges {
+            industry: fill(&survivor.industry, &duplicate.industry),
+            category: fill(&survivor.category, &duplicate.category),
+            phone: fill(&survivor.phone, &duplicate.phone),
+            email: fill(&survivor.email, &duplicate.email),
+            website: fill(&survivor.website, &duplicate.website),
+            tax_id: fill(&survivor.tax_id, &duplicate.tax_id),
+            credit_rating: fill(&survivor.credit_rating, &duplicate.credit_rating),
+            external_id: None,
+            tags: Some(json_text(&tags)?),
+            custom_fields: Some(json_text(&custom)?),
+            search_text: Some(search_text(&survivor.name, email.as_deref(), tax_id.as_deref(), phone.as_deref())),
+            updated_at: Some(now),
+            updated_by: Some(Some(Id(who.id()))),
+            ..CustomerChanges::default()
+        };
+        let gone = CustomerChanges {
+            updated_at: Some(now),
+            updated_by: Some(Some(Id(who.id()))),
+            deleted_at: Some(Some(now)),
+            ..CustomerChanges::default()
+        };
+        let deleted = customers::update(conn, &vis, duplicate.id.0, duplicate.version, &gone, None)?;
+        customers::update(conn, &vis, id, survivor.version, &changes, Some(&tags))?;
+        customers::refresh_last_activity(conn, id)?;
+        let after = load(conn, &vis, id)?;
+        customers::write_match_keys(
+            conn,
+            id,
+            &match_keys(&after.name, phone.as_deref(), email.as_deref(), tax_id.as_deref()),
+        )?;
+
+        let (old, new) = (survivor.to_wire()?, after.to_wire()?);
+        let mut changed = diff(&snapshot(&old)?, &snapshot(&new)?);
+        changed.push(FieldChange {
+            field: "merged_from".to_owned(),
+            before: Value::Null,
+            after: serde_json::json!({
+                "customer_id": duplicate.id.0,
+                "contacts_moved": moved_contacts,
+                "activities_moved": moved_activities,
+            }),
+        });
+        record(conn, who, ENTITY, id, AuditAction::Update, changed)?;
+        let into =
+            FieldChange { field: "merged_into".to_owned(), before: Value::Null, after: Value::String(id.to_string()) };
+        record(conn, who, ENTITY, duplicate.id.0, AuditAction::Delete, vec![deleted_changed(true), into])?;
+        outbox::insert(conn, &[event(who, "updated", &new, now)?, event(who, "deleted", &deleted.to_wire()?, now)?])?;
+        Ok(new)
     })
 }

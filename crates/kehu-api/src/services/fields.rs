@@ -3,15 +3,18 @@
 use kehu_core::validate::Errors;
 use serde_json::{Map, Value};
 
-/// Custom field values. Administrators define custom fields in settings, which do not exist yet,
-/// so every name is unknown for now; the check is here so that no value is stored unvalidated.
-pub fn check_custom_fields(errors: &mut Errors, values: &Map<String, Value>) {
-    for (name, value) in values {
-        // `null` in a patch clears a value and is always allowed.
-        if !value.is_null() {
-            errors.add(&format!("/custom_fields/{name}"), "unknown_custom_field", "no custom field has this name");
-        }
-    }
+/// Custom field values, checked against the definitions administrators made in settings for
+/// `resource`. `creating`: required fields must be given.
+pub fn check_custom_fields(
+    conn: &mut kehu_store::DbConnection,
+    errors: &mut Errors,
+    resource: &str,
+    values: &Map<String, Value>,
+    creating: bool,
+) -> crate::error::ApiResult<()> {
+    let defs = crate::services::settings::custom_fields(conn, resource)?;
+    kehu_core::settings::check_custom_values(errors, &defs, values, creating);
+    Ok(())
 }
 
 /// A text as stored: trimmed, and empty meaning none.

@@ -5,8 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::Duration;
-use diesel::Connection;
 use kehu_core::ErrorCode;
+use kehu_store::db::write_transaction;
 use kehu_store::{DbConnection, StoreError, idempotency};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -78,7 +78,7 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<Stored> + Send + 'static,
 {
     let Some(key) = key_of(req)? else {
-        let stored = state.db(move |conn| conn.transaction(op)).await?;
+        let stored = state.db(move |conn| write_transaction(conn, op)).await?;
         return Ok(stored.into_response(false));
     };
     let fingerprint = {
@@ -89,7 +89,7 @@ where
         .db(move |conn| {
             let now = kehu_store::now();
             // Claim the key in a transaction of its own, so that a concurrent retry sees it.
-            let existing = conn.transaction::<_, ApiError, _>(|c| {
+            let existing = write_transaction::<_, ApiError, _>(conn, |c| {
                 match idempotency::find(c, owner, &key)? {
                     Some(row) if row.created_at < now - Duration::hours(KEEP_HOURS) => {
                         idempotency::release(c, owner, &key)?;
@@ -127,7 +127,7 @@ where
                 };
                 return Ok((stored, true));
             }
-            let result = conn.transaction::<_, ApiError, _>(|c| {
+            let result = write_transaction::<_, ApiError, _>(conn, |c| {
                 let stored = op(c)?;
                 let etag = stored.etag.map(|v| v.to_string());
                 idempotency::complete(

@@ -11,5 +11,6 @@ pub mod fields;
 pub mod idempotency;
 pub mod outbox;
 pub mod sessions;
+pub mod settings;
 pub mod teams;
 pub mod users;

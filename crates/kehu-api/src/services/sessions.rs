@@ -1,9 +1,9 @@
 //! Sign-in sessions: login, refresh-token rotation with reuse detection, logout.
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
-use diesel::Connection;
 use kehu_core::ErrorCode;
 use kehu_core::auth::LoginRequest;
+use kehu_store::db::write_transaction;
 use kehu_store::login_attempts::{self, By};
 use kehu_store::sessions::{self as store_sessions, RefreshToken};
 use kehu_store::types::Id;
@@ -89,7 +89,7 @@ pub async fn login(state: &actix_web::web::Data<AppState>, body: LoginRequest, a
             match user {
                 Some(u) if ok && u.can_sign_in() => {
                     let id = u.id.0;
-                    conn.transaction(|conn| {
+                    write_transaction(conn, |conn| {
                         login_attempts::record(conn, &lookup, &from, true, now)?;
                         issue(&st, conn, id, kehu_store::new_id())
                     })
@@ -127,7 +127,7 @@ pub async fn refresh(state: &actix_web::web::Data<AppState>, token: Option<Strin
     let outcome = state
         .db(move |conn| {
             let hash = hash_token(&token);
-            conn.transaction::<_, ApiError, _>(|conn| {
+            write_transaction::<_, ApiError, _>(conn, |conn| {
                 let Some(row) = store_sessions::find_by_hash(conn, &hash)? else {
                     return Ok(Err(invalid_refresh("unknown refresh token")));
                 };

@@ -1,10 +1,10 @@
 //! Teams, a tree managed by administrators.
 
-use diesel::Connection;
 use kehu_core::ErrorCode;
 use kehu_core::audit::AuditAction;
 use kehu_core::team::{CreateTeam, Team as WireTeam, UpdateTeam};
 use kehu_core::validate::Errors;
+use kehu_store::db::write_transaction;
 use kehu_store::teams::{self, Team, TeamChanges};
 use kehu_store::types::Id;
 use kehu_store::{DbConnection, users};
@@ -81,7 +81,7 @@ pub fn update(
     body: &UpdateTeam,
 ) -> ApiResult<WireTeam> {
     who.require_admin()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let before = load(conn, id, false)?;
         check_version(if_match, before.version)?;
         let mut errors = Errors::default();
@@ -116,7 +116,7 @@ pub fn update(
 /// Soft delete. A team that still has members or sub-teams stays: they would be orphaned.
 pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Option<i64>) -> ApiResult<()> {
     who.require_admin()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let before = load(conn, id, false)?;
         check_version(if_match, before.version)?;
         let has_children = teams::subtree(conn, id)?.len() > 1;
@@ -138,7 +138,7 @@ pub fn delete(conn: &mut DbConnection, who: &Principal, id: Uuid, if_match: Opti
 
 pub fn restore(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireTeam> {
     who.require_admin()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let before = load(conn, id, true)?;
         if before.deleted_at.is_none() {
             return Ok(before.to_wire());

@@ -1,10 +1,10 @@
 //! Users, managed by administrators; everyone signed in may read the directory.
 
-use diesel::Connection;
 use kehu_core::audit::AuditAction;
 use kehu_core::user::{CreateUser, Locale, Role, UpdateUser, User as WireUser};
 use kehu_core::validate::Errors;
 use kehu_core::{ErrorCode, FieldError};
+use kehu_store::db::write_transaction;
 use kehu_store::types::Id;
 use kehu_store::users::{self, NewUser, User, UserChanges, percent_to_e4};
 use kehu_store::{DbConnection, StoreError, sessions, teams};
@@ -128,7 +128,7 @@ pub fn update(
     body: &UpdateUser,
 ) -> ApiResult<WireUser> {
     who.require_admin()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let before = load(conn, id)?;
         check_version(if_match, before.version)?;
         let mut errors = Errors::default();
@@ -208,7 +208,7 @@ pub fn update_me(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors.0));
     }
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let before = load(conn, who.id())?;
         let changes = UserChanges {
             name: name.map(|n| n.trim().to_owned()),
@@ -244,7 +244,7 @@ pub fn change_password(conn: &mut DbConnection, who: &Principal, current: &str, 
         return Err(ApiError::invalid(e.0));
     }
     let hash = hash_password(new)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let changes = UserChanges {
             password_hash: Some(hash),
             updated_at: Some(kehu_store::now()),

@@ -1,0 +1,2 @@
+DROP TABLE customer_match_keys;
+DROP TABLE settings;
