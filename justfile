@@ -60,7 +60,7 @@ tools:
 # Everything CI checks; the web app must stay under its download budget.
 ci: lint test spec-check web-budget e2e
 
-# Build the web app and fail when wasm + JS (gzip) exceed 250 KB.
+# Build the web app and fail when wasm + JS (gzip) exceed 400 KB.
 web-budget: tools
     frontend/build.sh --check-budget
 

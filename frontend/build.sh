@@ -10,7 +10,10 @@ root="$(cd "$here/.." && pwd)"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 dist="$here/dist"
 # What a first visit downloads (wasm + JS glue, gzip), in bytes; a phone on a slow network pays for each one.
-budget=250000
+# Raised from 250 KB on purpose: a full CRM needs many more pages than the first few, and 400 KB gzip is
+# still about 2 s on a slow 3G phone. When the app nears this, split the wasm per page (load each page's
+# code when it is opened) rather than raising the budget again.
+budget=400000
 out="$target_dir/wasm32-unknown-unknown/wasm-release"
 
 want_bindgen="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$root/Cargo.lock")"

@@ -2,6 +2,7 @@
 //! page of them, so these follow the cursor to the end.
 
 use kehu_client::{Client, ClientError, ListQuery};
+use kehu_core::list::List;
 use kehu_core::team::Team;
 use kehu_core::user::User;
 use leptos::prelude::*;
@@ -65,39 +66,34 @@ async fn read_directory(client: &Client, with_users: bool) -> Result<Directory, 
 }
 
 async fn all_teams(client: &Client) -> Result<Vec<Team>, ClientError> {
-    let mut teams = Vec::new();
-    let mut cursor = None;
-    for _ in 0..MAX_PAGES {
-        let mut query = ListQuery::new().limit(PAGE).sort("name");
-        if let Some(c) = cursor.take() {
-            query = query.cursor(c);
-        }
-        let page = client.list_teams(&query).await?;
-        teams.extend(page.data);
-        match page.next_cursor {
-            Some(next) if page.has_more => cursor = Some(next),
-            _ => break,
-        }
-    }
-    Ok(teams)
+    all_pages(ListQuery::new().sort("name"), |q| async move { client.list_teams(&q).await }).await
 }
 
 async fn all_users(client: &Client) -> Result<Vec<User>, ClientError> {
-    let mut users = Vec::new();
+    all_pages(ListQuery::new().sort("name"), |q| async move { client.list_users(&q).await }).await
+}
+
+/// Every record of a list, following the cursor from the first page to the last.
+pub async fn all_pages<T, F, Fut>(query: ListQuery, fetch: F) -> Result<Vec<T>, ClientError>
+where
+    F: Fn(ListQuery) -> Fut,
+    Fut: Future<Output = Result<List<T>, ClientError>>,
+{
+    let mut records = Vec::new();
     let mut cursor = None;
     for _ in 0..MAX_PAGES {
-        let mut query = ListQuery::new().limit(PAGE).sort("name");
+        let mut page_query = query.clone().limit(PAGE);
         if let Some(c) = cursor.take() {
-            query = query.cursor(c);
+            page_query = page_query.cursor(c);
         }
-        let page = client.list_users(&query).await?;
-        users.extend(page.data);
+        let page = fetch(page_query).await?;
+        records.extend(page.data);
         match page.next_cursor {
             Some(next) if page.has_more => cursor = Some(next),
             _ => break,
         }
     }
-    Ok(users)
+    Ok(records)
 }
 
 pub fn team_name(teams: &[Team], id: Option<Uuid>) -> Option<String> {

@@ -15,7 +15,8 @@ use crate::components::states::{distinct, when};
 use crate::components::{Shell, Splash};
 use crate::i18n::{I18n, Key, tr};
 use crate::pages::{
-    HomePage, LoginPage, NewTeamPage, NewUserPage, NotFoundPage, ProfilePage, TeamPage, TeamsPage, UserPage, UsersPage,
+    ApiKeysPage, HomePage, LoginPage, NewTeamPage, NewUserPage, NotFoundPage, ProfilePage, TeamPage, TeamsPage,
+    UserPage, UsersPage,
 };
 use crate::routes::{AppRoute, Router};
 use crate::session::Session;
@@ -63,6 +64,7 @@ fn App() -> impl IntoView {
     let page = move || match route() {
         AppRoute::Home => view! { <HomePage /> }.into_any(),
         AppRoute::Profile => view! { <ProfilePage /> }.into_any(),
+        AppRoute::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
         AppRoute::Users => view! { <UsersPage /> }.into_any(),
         AppRoute::NewUser => view! { <NewUserPage /> }.into_any(),
         AppRoute::User(id) => view! { <UserPage id=id /> }.into_any(),

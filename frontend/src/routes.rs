@@ -14,6 +14,7 @@ pub enum AppRoute {
     Home,
     Login,
     Profile,
+    ApiKeys,
     Users,
     NewUser,
     User(Uuid),
@@ -32,6 +33,7 @@ impl AppRoute {
             (None, _) => AppRoute::Home,
             (Some("login"), None) => AppRoute::Login,
             (Some("profile"), None) => AppRoute::Profile,
+            (Some("api-keys"), None) => AppRoute::ApiKeys,
             (Some("users"), None) => AppRoute::Users,
             (Some("users"), Some("new")) => AppRoute::NewUser,
             (Some("users"), Some(id)) => Uuid::parse_str(id).map_or(AppRoute::NotFound, AppRoute::User),
@@ -48,6 +50,7 @@ impl AppRoute {
             AppRoute::Home => "/".to_owned(),
             AppRoute::Login => "/login".to_owned(),
             AppRoute::Profile => "/profile".to_owned(),
+            AppRoute::ApiKeys => "/api-keys".to_owned(),
             AppRoute::Users => "/users".to_owned(),
             AppRoute::NewUser => "/users/new".to_owned(),
             AppRoute::User(id) => format!("/users/{id}"),
@@ -149,10 +152,16 @@ pub fn Link(
     /// Marks the link as the current page while the route's section is shown.
     #[prop(optional)]
     nav: bool,
+    /// Another section the link stands for too, such as the phone bar's one item for the account.
+    #[prop(default = None)]
+    also: Option<AppRoute>,
     children: Children,
 ) -> impl IntoView {
     let router = use_router();
-    let current = move || (nav && router.route().section() == route).then_some("page");
+    let current = move || {
+        let section = router.route().section();
+        (nav && (section == route || Some(section) == also)).then_some("page")
+    };
     view! {
         <a
             href=route.href()
@@ -185,6 +194,7 @@ mod tests {
             AppRoute::Home,
             AppRoute::Login,
             AppRoute::Profile,
+            AppRoute::ApiKeys,
             AppRoute::Users,
             AppRoute::NewUser,
             AppRoute::User(id),
@@ -204,6 +214,7 @@ mod tests {
         assert_eq!(AppRoute::parse("/users/new/extra"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/customers"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/login/x"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/api-keys/x"), AppRoute::NotFound);
     }
 
     #[test]

@@ -44,6 +44,7 @@ impl FieldErrors {
 /// The message for one failed field: the API's stable code decides, never its English detail.
 pub fn field_error_key(pointer: &str, code: &str) -> Key {
     match (pointer, code) {
+        ("/scopes", "required") => Key::ErrNoScopes,
         (_, "required") => Key::ErrRequired,
         // The server names the wrong current password by its field, whatever code it picks.
         ("/current", _) => Key::ErrCurrentPassword,
@@ -56,6 +57,9 @@ pub fn field_error_key(pointer: &str, code: &str) -> Key {
         (_, "out_of_range") => Key::ErrOutOfRange,
         (_, "not_found") => Key::ErrGoneChoice,
         (_, "cycle") => Key::ErrTeamCycle,
+        (_, "exceeds_role") => Key::ErrScopeNotHeld,
+        (_, "unknown_scope") => Key::ErrScopeUnknown,
+        (_, "must_be_future") => Key::ErrDateInPast,
         _ => Key::ErrInvalidValue,
     }
 }
@@ -92,6 +96,8 @@ pub enum Input {
     Decimal,
     /// A whole number.
     Count,
+    /// A day, picked from the browser's calendar.
+    Date,
 }
 
 impl Input {
@@ -105,6 +111,7 @@ impl Input {
             Input::CurrentPassword => ("password", "text", "current-password"),
             Input::Decimal => ("text", "decimal", "off"),
             Input::Count => ("text", "numeric", "off"),
+            Input::Date => ("date", "text", "off"),
         }
     }
 }
@@ -154,6 +161,8 @@ pub struct FieldSpec {
     placeholder: Option<Key>,
     /// Text shown at the end of the box, such as `%`.
     suffix: Option<&'static str>,
+    /// The earliest value a date field offers (`YYYY-MM-DD`).
+    min: Option<String>,
 }
 
 impl FieldSpec {
@@ -168,6 +177,7 @@ impl FieldSpec {
             optional: false,
             placeholder: None,
             suffix: None,
+            min: None,
         }
     }
 
@@ -201,10 +211,14 @@ impl FieldSpec {
         FieldSpec { suffix: Some(suffix), ..self }
     }
 
+    pub fn min(self, min: String) -> FieldSpec {
+        FieldSpec { min: Some(min), ..self }
+    }
+
     /// Draws the field. `on_edit` runs after each change, e.g. to take back a "saved" message.
     pub fn view(self, errors: FieldErrors, on_edit: Option<Callback<()>>) -> AnyView {
         let i18n = use_i18n();
-        let FieldSpec { label, id, pointer, value, control, hint, optional, placeholder, suffix } = self;
+        let FieldSpec { label, id, pointer, value, control, hint, optional, placeholder, suffix, min } = self;
         let edited = move || {
             errors.clear(pointer);
             if let Some(edited) = on_edit {
@@ -227,6 +241,7 @@ impl FieldSpec {
                             spellcheck="false"
                             data-testid=id
                             placeholder=move || placeholder.map(|k| i18n.t(k))
+                            min=min
                             aria-invalid=move || if invalid() { "true" } else { "false" }
                             aria-describedby=format!("{id}-error")
                             prop:value=value
@@ -369,5 +384,8 @@ mod tests {
         assert_eq!(field_error_key("/parent_id", "cycle"), Key::ErrTeamCycle);
         assert_eq!(field_error_key("/team_id", "not_found"), Key::ErrGoneChoice);
         assert_eq!(field_error_key("/name", "something_new"), Key::ErrInvalidValue);
+        assert_eq!(field_error_key("/scopes", "required"), Key::ErrNoScopes);
+        assert_eq!(field_error_key("/scopes/2", "exceeds_role"), Key::ErrScopeNotHeld);
+        assert_eq!(field_error_key("/expires_at", "must_be_future"), Key::ErrDateInPast);
     }
 }

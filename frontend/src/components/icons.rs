@@ -18,6 +18,8 @@ pub enum Icon {
     Lock,
     Chevron,
     Back,
+    Key,
+    Copy,
 }
 
 impl Icon {
@@ -43,6 +45,11 @@ impl Icon {
             }
             Icon::Chevron => "M9 6l6 6-6 6",
             Icon::Back => "M15 6l-6 6 6 6",
+            Icon::Key => "M3.5 15.5a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0-9 0M11.2 12.3 20 3.5M16.5 7l3 3M14 9.5l2.5 2.5",
+            Icon::Copy => {
+                "M9 9h9a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2v-9a2 2 0 0 1 2-2z\
+                 M4 15V5a2 2 0 0 1 2-2h10"
+            }
         }
     }
 }

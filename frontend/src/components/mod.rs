@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod clipboard;
 pub mod dialog;
 pub mod form;
 pub mod icons;
@@ -9,6 +10,7 @@ pub mod notice;
 pub mod shell;
 pub mod splash;
 pub mod states;
+pub mod time;
 
 pub use lang_switch::LangSwitch;
 pub use shell::Shell;

@@ -81,6 +81,10 @@ fn Sidebar() -> impl IntoView {
                 </div>
             </nav>
             <div class="sidebar-foot">
+                // Keys belong to their owner, like the profile below: every role may make them.
+                <NavLink route=AppRoute::ApiKeys label=Key::NavApiKeys class="side-nav-link">
+                    {icon(Icon::Key)}
+                </NavLink>
                 // The usual place to look for one's own settings on a wide screen.
                 <Link route=AppRoute::Profile class="user-chip" testid="nav-profile" nav=true>
                     <UserChip />
@@ -125,7 +129,9 @@ fn BottomNav() -> impl IntoView {
                     {icon(Icon::Teams)}
                 </NavLink>
             </div>
-            <NavLink route=AppRoute::Profile label=Key::NavProfile class="bottom-nav-item">
+            // A phone's bar has room for five items at most, so the account pages share one; the
+            // pages themselves switch between profile and keys (see `AccountTabs`).
+            <NavLink route=AppRoute::Profile label=Key::NavProfile class="bottom-nav-item" also=Some(AppRoute::ApiKeys)>
                 {icon(Icon::Profile)}
             </NavLink>
             <SignOutButton class="bottom-nav-item" />
@@ -134,18 +140,41 @@ fn BottomNav() -> impl IntoView {
 }
 
 #[component]
-fn NavLink(route: AppRoute, label: Key, class: &'static str, children: Children) -> impl IntoView {
+fn NavLink(
+    route: AppRoute,
+    label: Key,
+    class: &'static str,
+    #[prop(default = None)] also: Option<AppRoute>,
+    children: Children,
+) -> impl IntoView {
     let testid = match route {
         AppRoute::Users => "nav-users",
         AppRoute::Teams => "nav-teams",
         AppRoute::Profile => "nav-profile",
+        AppRoute::ApiKeys => "nav-api-keys",
         _ => "nav-home",
     };
     view! {
-        <Link route=route class=class testid=testid nav=true>
+        <Link route=route class=class testid=testid nav=true also=also>
             {children()}
             <span>{tr(label)}</span>
         </Link>
+    }
+}
+
+/// Switches between the pages about oneself. Only phones show it: their bottom bar has one item
+/// for all of them, while the sidebar on a wide screen links to each.
+#[component]
+pub fn AccountTabs() -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label=tr(Key::AccountNavigation) data-testid="account-tabs">
+            <Link route=AppRoute::Profile class="tab" testid="tab-profile" nav=true>
+                {tr(Key::NavProfile)}
+            </Link>
+            <Link route=AppRoute::ApiKeys class="tab" testid="tab-api-keys" nav=true>
+                {tr(Key::NavApiKeys)}
+            </Link>
+        </nav>
     }
 }
 

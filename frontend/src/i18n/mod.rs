@@ -244,6 +244,76 @@ pub enum Key {
     ErrConflict,
     ErrLastAdmin,
     ErrTeamInUse,
+    NavApiKeys,
+    AccountNavigation,
+    ApiKeysTitle,
+    ApiKeysLede,
+    ApiKeysNew,
+    ApiKeysEmpty,
+    ApiKeysEmptyHint,
+    ApiKeyActive,
+    ApiKeyRevoked,
+    ApiKeyExpired,
+    /// Contains `{date}`.
+    ApiKeyExpiresOn,
+    /// Contains `{date}`.
+    ApiKeyExpiredOn,
+    ApiKeyNoExpiry,
+    /// Contains `{date}`.
+    ApiKeyLastUsed,
+    ApiKeyNeverUsed,
+    /// Contains `{date}`.
+    ApiKeyRevokedOn,
+    /// Contains `{date}`.
+    ApiKeyCreatedOn,
+    /// Contains `{name}`.
+    ApiKeyOwner,
+    Revoke,
+    Revoking,
+    /// Contains `{name}`.
+    RevokeKeyBody,
+    /// Contains `{name}`.
+    ApiKeyRevokedNotice,
+    NewKeyHeading,
+    ApiKeyNameLabel,
+    ApiKeyNamePlaceholder,
+    ApiKeyNameHint,
+    ScopesLabel,
+    ScopesHint,
+    /// Heads the column of record types in the scope picker.
+    ScopeRecords,
+    ScopeRead,
+    ScopeWrite,
+    ScopeOther,
+    ResCustomers,
+    ResContacts,
+    ResLeads,
+    ResProducts,
+    ResQuotes,
+    ResPurchases,
+    ResComplaints,
+    ResActivities,
+    ScopeAnalytics,
+    ScopeWebhooks,
+    ScopeAdmin,
+    ExpiryLabel,
+    ExpiryHint,
+    ApiKeyCreate,
+    Creating,
+    /// Contains `{name}`.
+    ApiKeyCreatedTitle,
+    SecretWarning,
+    SecretLabel,
+    SecretHint,
+    SecretSafety,
+    Copy,
+    Copied,
+    CopyFailed,
+    Done,
+    ErrNoScopes,
+    ErrScopeNotHeld,
+    ErrScopeUnknown,
+    ErrDateInPast,
 }
 
 /// The app's current language, shared through context.
@@ -358,6 +428,17 @@ mod tests {
             Key::TeamSaved,
             Key::TeamDeleted,
             Key::DeleteTeamBody,
+            Key::ApiKeyOwner,
+            Key::RevokeKeyBody,
+            Key::ApiKeyRevokedNotice,
+            Key::ApiKeyCreatedTitle,
+        ];
+        let dated = [
+            Key::ApiKeyExpiresOn,
+            Key::ApiKeyExpiredOn,
+            Key::ApiKeyLastUsed,
+            Key::ApiKeyRevokedOn,
+            Key::ApiKeyCreatedOn,
         ];
         let counted = [Key::PasswordHint, Key::MemberCountOne, Key::MemberCount, Key::ErrPasswordTooShort];
         for lang in [Lang::En, Lang::ZhCn] {
@@ -366,6 +447,9 @@ mod tests {
             }
             for key in counted {
                 assert!(lang.text(key).contains("{n}"), "{lang:?} {key:?}");
+            }
+            for key in dated {
+                assert!(lang.text(key).contains("{date}"), "{lang:?} {key:?}");
             }
         }
     }

@@ -1,5 +1,7 @@
 //! One module per route, or per pair of routes that share a form.
 
+pub mod api_key_new;
+pub mod api_keys;
 pub mod home;
 pub mod login;
 pub mod not_found;
@@ -9,6 +11,7 @@ pub mod teams;
 pub mod user_edit;
 pub mod users;
 
+pub use api_keys::ApiKeysPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

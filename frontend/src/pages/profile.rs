@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use crate::components::form::{
     Choice, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, SuccessAlert, write_error,
 };
+use crate::components::shell::AccountTabs;
 use crate::components::states::PageHead;
 use crate::i18n::{Key, Lang, role_key, tr, use_i18n};
 use crate::session::use_session;
@@ -16,6 +17,7 @@ pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="page">
+            <AccountTabs />
             <PageHead title=Signal::derive(move || i18n.t(Key::ProfileTitle).to_owned()) lede=Key::ProfileLede />
             <div class="grid">
                 <ProfileForm />
