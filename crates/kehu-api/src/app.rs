@@ -70,6 +70,7 @@ pub fn bind(state: AppState) -> Result<(Server, SocketAddr), StartError> {
     let doc = web::Data::new(OpenApiJson(routes::openapi_json()?));
     let known = web::Data::new(routes::KnownRoutes::from_openapi(&routes::openapi()));
     let state = web::Data::new(state);
+    crate::jobs::spawn(state.clone());
     let metrics = web::Data::new(Metrics::default());
     let limiter = web::Data::new(RateLimiter::new(config.rate_limit_per_minute));
     let limit = config.max_body_bytes;

@@ -45,6 +45,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Serve the web app from this folder instead of the copy built into the binary.
     pub web_dir: Option<PathBuf>,
+    /// How often background jobs (returning idle customers to the pool) run; `None`: never.
+    pub job_interval: Option<Duration>,
+    /// The largest CSV file an import accepts.
+    pub max_import_bytes: usize,
 }
 
 // Secrets stay out of Debug output, and so out of any log line that prints the config.
@@ -70,6 +74,8 @@ impl std::fmt::Debug for Config {
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
             .field("web_dir", &self.web_dir)
+            .field("job_interval", &self.job_interval)
+            .field("max_import_bytes", &self.max_import_bytes)
             .finish()
     }
 }
@@ -109,6 +115,8 @@ struct FileConfig {
     log: Option<String>,
     log_format: Option<LogFormat>,
     web_dir: Option<String>,
+    job_interval_secs: Option<u64>,
+    max_import_bytes: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -226,6 +234,14 @@ impl Config {
             log_filter: string("KEHU_LOG", file.log).unwrap_or_else(|| "info".to_owned()),
             log_format,
             web_dir: string("KEHU_WEB_DIR", file.web_dir).map(PathBuf::from),
+            job_interval: match number("KEHU_JOB_INTERVAL_SECS", file.job_interval_secs)?.unwrap_or(300) {
+                0 => None,
+                secs => Some(Duration::from_secs(secs)),
+            },
+            max_import_bytes: to_usize(
+                "KEHU_MAX_IMPORT_BYTES",
+                number("KEHU_MAX_IMPORT_BYTES", file.max_import_bytes.map(|b| b as u64))?.unwrap_or(100 * 1024 * 1024),
+            )?,
         })
     }
 }

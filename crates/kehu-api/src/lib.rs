@@ -10,6 +10,7 @@ pub mod body;
 pub mod concurrency;
 pub mod config;
 pub mod error;
+pub mod jobs;
 pub mod listing;
 pub mod metrics;
 pub mod middleware;

@@ -592,3 +592,52 @@ async fn custom_fields_are_defined_in_settings_and_checked() {
     assert_eq!(serde_json::Value::Object(changed.custom_fields), json!({"region": "north"}));
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn idle_customers_return_to_the_pool_after_the_configured_days() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (rep_id, rep) = app.user(&admin, "rep@example.com", Role::Sales, None, None).await;
+    let opts = WriteOptions::default();
+    let idle = rep.create_customer(&named("Forgotten Ltd"), &opts).await.unwrap();
+    let busy = rep.create_customer(&named("Busy Ltd"), &opts).await.unwrap();
+    let now = kehu_store::now();
+    let mut conn = app.store().conn().unwrap();
+    // Without a setting nothing moves, however long it has been.
+    assert_eq!(kehu_api::services::pool::recycle(&mut conn, now + chrono::Duration::days(999)).unwrap(), 0);
+
+    let patch: kehu_core::settings::UpdateSettings = serde_json::from_value(json!({"pool_recycle_days": 30})).unwrap();
+    admin.update_settings(&patch, &opts).await.unwrap();
+    // Twenty days on, the busy customer gets a visit; ten days after that (thirty in all) only the
+    // other one is idle.
+    let visit: kehu_core::activity::CreateActivity = serde_json::from_value(json!({
+        "kind": "visit", "subject": "Visit", "customer_id": busy.id,
+        "done_at": (chrono::Utc::now() + chrono::Duration::days(20)).to_rfc3339()
+    }))
+    .unwrap();
+    rep.create_activity(&visit, &opts).await.unwrap();
+    assert_eq!(kehu_api::services::pool::recycle(&mut conn, now + chrono::Duration::days(29)).unwrap(), 0);
+    assert_eq!(kehu_api::services::pool::recycle(&mut conn, now + chrono::Duration::days(31)).unwrap(), 1);
+    // A second run (another instance, say) finds nothing more to do.
+    assert_eq!(kehu_api::services::pool::recycle(&mut conn, now + chrono::Duration::days(31)).unwrap(), 0);
+    drop(conn);
+
+    assert_eq!(rep.get_customer(&busy.id.to_string()).await.unwrap().owner_id, Some(rep_id));
+    let back = rep.get_customer(&idle.id.to_string()).await.unwrap();
+    assert_eq!(back.owner_id, None);
+    let history = admin
+        .list_audit_events(&ListQuery::new().param("entity", "customer").param("entity_id", idle.id.to_string()))
+        .await
+        .unwrap();
+    let last = history.data.last().unwrap();
+    assert_eq!(last.actor_id, None);
+    assert_eq!(last.changes[1].after, json!("no activity for 30 days"));
+    // Claiming it again starts the clock over.
+    rep.claim_customer(&idle.id.to_string()).await.unwrap();
+    let mut conn = app.store().conn().unwrap();
+    assert_eq!(
+        kehu_api::services::pool::recycle(&mut conn, kehu_store::now() + chrono::Duration::days(29)).unwrap(),
+        0
+    );
+    app.stop().await;
+}

@@ -486,6 +486,25 @@ pub fn find_duplicates(
         .collect())
 }
 
+/// Owned customers `vis` sees with no activity since `cutoff`, counted from when their owner took
+/// them: those return to the pool. At most `limit`, oldest first.
+pub fn idle_owned(
+    conn: &mut DbConnection,
+    vis: &Visibility,
+    cutoff: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<Customer>> {
+    let taken = coalesce(customers::owned_at, customers::created_at);
+    Ok(visible(vis)
+        .filter(customers::owner_id.is_not_null())
+        .filter(taken.lt(cutoff))
+        .filter(customers::last_activity_at.is_null().or(customers::last_activity_at.lt(cutoff)))
+        .order((customers::created_at.asc(), customers::id.asc()))
+        .limit(limit)
+        .select(Customer::as_select())
+        .load(conn)?)
+}
+
 /// How many live customers `owner` holds (for the pool cap). Counts one user's own holdings, which
 /// that user sees by definition.
 pub fn count_owned(conn: &mut DbConnection, owner: Uuid) -> StoreResult<i64> {

@@ -39,6 +39,27 @@ pub fn record(
     action: AuditAction,
     changes: Vec<FieldChange>,
 ) -> ApiResult<()> {
+    let actor = Actor { user: Some(who.id()), api_key: who.api_key_id, request_id: who.request_id.clone() };
+    record_by(conn, &actor, entity, entity_id, action, changes)
+}
+
+/// Who made a change: a user (through a session or a key), or nobody for the server's own jobs.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user: Option<Uuid>,
+    pub api_key: Option<Uuid>,
+    pub request_id: Option<String>,
+}
+
+/// As [`record`], for any actor (background jobs have none).
+pub fn record_by(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entity: &str,
+    entity_id: Uuid,
+    action: AuditAction,
+    changes: Vec<FieldChange>,
+) -> ApiResult<()> {
     let changes = serde_json::to_string(&changes).map_err(ApiError::internal)?;
     audit::insert(
         conn,
@@ -47,9 +68,9 @@ pub fn record(
             entity: entity.to_owned(),
             entity_id: Id(entity_id),
             action: action.as_str().to_owned(),
-            actor_id: Some(Id(who.id())),
-            api_key_id: who.api_key_id.map(Id),
-            request_id: who.request_id.clone(),
+            actor_id: actor.user.map(Id),
+            api_key_id: actor.api_key.map(Id),
+            request_id: actor.request_id.clone(),
             changes,
             created_at: kehu_store::now(),
         },

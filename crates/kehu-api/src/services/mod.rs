@@ -10,6 +10,7 @@ pub mod customers;
 pub mod fields;
 pub mod idempotency;
 pub mod outbox;
+pub mod pool;
 pub mod sessions;
 pub mod settings;
 pub mod teams;

@@ -7,10 +7,24 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::services::audit::Actor;
 
 /// The `<entity>.<what>` event about record `id`, carrying the record as the API shows it.
 pub fn event<T: serde::Serialize>(
     who: &Principal,
+    entity: &str,
+    what: &str,
+    id: Uuid,
+    record: &T,
+    now: NaiveDateTime,
+) -> ApiResult<OutboxEvent> {
+    let actor = Actor { user: Some(who.id()), api_key: who.api_key_id, request_id: who.request_id.clone() };
+    event_by(&actor, entity, what, id, record, now)
+}
+
+/// As [`event`], for any actor (background jobs have none).
+pub fn event_by<T: serde::Serialize>(
+    actor: &Actor,
     entity: &str,
     what: &str,
     id: Uuid,
@@ -23,8 +37,8 @@ pub fn event<T: serde::Serialize>(
         entity: entity.to_owned(),
         entity_id: Id(id),
         data: serde_json::to_string(record).map_err(ApiError::internal)?,
-        actor_id: Some(Id(who.id())),
-        request_id: who.request_id.clone(),
+        actor_id: actor.user.map(Id),
+        request_id: actor.request_id.clone(),
         created_at: now,
     })
 }

@@ -55,6 +55,8 @@ impl TestApp {
             ("KEHU_POOL_SIZE", "4".to_owned()),
             ("KEHU_MAX_BODY_BYTES", "65536".to_owned()),
             ("KEHU_SHUTDOWN_TIMEOUT_SECS", "1".to_owned()),
+            // Jobs run when a test calls them, with the clock it chooses.
+            ("KEHU_JOB_INTERVAL_SECS", "0".to_owned()),
         ]);
         for (k, v) in settings {
             vars.insert(k, (*v).to_owned());
