@@ -64,7 +64,8 @@ fn quoted(message: &str) -> Option<&str> {
     Some(&message[start..start + len])
 }
 
-fn decode_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+/// The problem for a body that does not decode: field errors with pointers (imports reuse it per row).
+pub(crate) fn decode_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let message = e.inner().to_string();
     let mut at = pointer(e.path());
     if message.starts_with("unknown field") {

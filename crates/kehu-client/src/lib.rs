@@ -16,6 +16,7 @@ use kehu_core::customer::{
     AssignCustomer, CreateCustomer, Customer, CustomerOverview, MergeCustomers, ReassignCustomers, Reassigned,
     UpdateCustomer,
 };
+use kehu_core::import::{Import, ImportResource};
 use kehu_core::list::List;
 use kehu_core::settings::{Settings, UpdateSettings};
 use kehu_core::team::{CreateTeam, Team, UpdateTeam};
@@ -453,5 +454,25 @@ impl Client {
     /// `PATCH /api/v1/settings` (administrators).
     pub async fn update_settings(&self, changes: &UpdateSettings, opts: &WriteOptions) -> Result<Settings> {
         self.write(Method::PATCH, "/settings", Some(changes), opts).await
+    }
+
+    /// `POST /api/v1/imports`: starts a CSV import (or, with `dry_run`, a check); poll
+    /// [`Client::get_import`] for its progress and report.
+    pub async fn start_import(&self, resource: ImportResource, dry_run: bool, csv: Vec<u8>) -> Result<Import> {
+        let query = [("resource", resource.as_str()), ("dry_run", if dry_run { "true" } else { "false" })];
+        let req = self.request(Method::POST, "/imports").query(&query).header("content-type", "text/csv").body(csv);
+        Self::send(req).await
+    }
+
+    /// `GET /api/v1/imports/{id}`.
+    pub async fn get_import(&self, id: &str) -> Result<Import> {
+        Self::send(self.request(Method::GET, &format!("/imports/{id}"))).await
+    }
+
+    /// `GET /api/v1/customers/export.csv`: the filtered list as CSV.
+    pub async fn export_customers(&self, query: &ListQuery) -> Result<Vec<u8>> {
+        let resp = self.request(Method::GET, "/customers/export.csv").query(&query.0).send().await?;
+        let status = resp.status();
+        if status.is_success() { Ok(resp.bytes().await?.to_vec()) } else { Err(Self::problem(status, resp).await) }
     }
 }

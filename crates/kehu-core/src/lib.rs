@@ -9,6 +9,7 @@ pub mod auth;
 pub mod contact;
 pub mod customer;
 pub mod error;
+pub mod import;
 pub mod list;
 pub mod patch;
 pub mod settings;

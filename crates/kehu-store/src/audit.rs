@@ -50,6 +50,14 @@ pub fn insert(conn: &mut DbConnection, row: &AuditRow) -> StoreResult<()> {
     Ok(())
 }
 
+/// Writes many audit rows in a few statements (bulk changes, imports).
+pub fn insert_many(conn: &mut DbConnection, rows: &[AuditRow]) -> StoreResult<()> {
+    for chunk in rows.chunks(500) {
+        crate::insert_many!(conn, audit_events::table, chunk)?;
+    }
+    Ok(())
+}
+
 /// A record's history, oldest first (ids are time-ordered UUIDv7).
 pub fn list_for(conn: &mut DbConnection, entity: &str, entity_id: Uuid, page: &Page) -> StoreResult<Paged<AuditRow>> {
     let mut query = audit_events::table

@@ -379,6 +379,73 @@ pub fn find_by_external_id(
         .optional()?)
 }
 
+/// Inserts many customers at once, with their tags and duplicate-finding keys: a few statements per
+/// batch instead of several per customer (imports).
+pub fn insert_batch(
+    conn: &mut DbConnection,
+    rows: &[Customer],
+    tags: &[Vec<String>],
+    keys: &[Vec<(String, String)>],
+) -> StoreResult<()> {
+    use crate::schema::customer_match_keys as k;
+    // Customers have many columns; 100 rows stay under SQLite's limit of 32 766 bound values.
+    for chunk in rows.chunks(100) {
+        crate::insert_many!(conn, customers::table, chunk)?;
+    }
+    let tag_rows: Vec<_> = rows
+        .iter()
+        .zip(tags)
+        .flat_map(|(r, ts)| {
+            ts.iter().map(move |t| (customer_tags::customer_id.eq(r.id), customer_tags::tag.eq(t.clone())))
+        })
+        .collect();
+    for chunk in tag_rows.chunks(1000) {
+        crate::insert_many!(conn, customer_tags::table, chunk)?;
+    }
+    let key_rows: Vec<_> = rows
+        .iter()
+        .zip(keys)
+        .flat_map(|(r, ks)| {
+            let mut ks = ks.clone();
+            ks.sort();
+            ks.dedup();
+            ks.into_iter().map(move |(kind, value)| (k::customer_id.eq(r.id), k::kind.eq(kind), k::value.eq(value)))
+        })
+        .collect();
+    for chunk in key_rows.chunks(1000) {
+        crate::insert_many!(conn, k::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// Of these external ids, those some live customer already has, visible to the caller or not: an
+/// import may not create a second customer with one. Says only "taken", never whose.
+pub fn external_ids_taken(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Vec<String>> {
+    let mut taken = Vec::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<Option<String>> = customers::table
+            .filter(customers::external_id.eq_any(chunk.to_vec()))
+            .select(customers::external_id)
+            .load(conn)?;
+        taken.extend(found.into_iter().flatten());
+    }
+    Ok(taken)
+}
+
+/// The live customers `vis` sees with these external ids.
+pub fn find_by_external_ids(conn: &mut DbConnection, vis: &Visibility, ids: &[String]) -> StoreResult<Vec<Customer>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        found.extend(
+            visible(vis)
+                .filter(customers::external_id.eq_any(chunk.to_vec()))
+                .select(Customer::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
+}
+
 fn write_tags(conn: &mut DbConnection, id: Id, tags: &[String]) -> StoreResult<()> {
     diesel::delete(customer_tags::table.filter(customer_tags::customer_id.eq(id))).execute(conn)?;
     if !tags.is_empty() {

@@ -13,6 +13,7 @@ pub mod customers;
 pub mod db;
 pub mod error;
 pub mod idempotency;
+pub mod imports;
 pub mod login_attempts;
 pub mod outbox;
 pub mod page;

@@ -276,6 +276,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    imports (id) {
+        id -> DbUuid,
+        resource -> Text,
+        dry_run -> Bool,
+        status -> Text,
+        phase -> Text,
+        processed_rows -> BigInt,
+        created_rows -> BigInt,
+        updated_rows -> BigInt,
+        error_count -> BigInt,
+        errors -> Text,
+        message -> Nullable<Text>,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(customer_tags -> customers (customer_id));
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::allow_tables_to_appear_in_same_query!(

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
+use futures_util::StreamExt;
 use kehu_core::Problem;
 use kehu_core::customer::{
     AssignCustomer, CreateCustomer, Customer, CustomerKind, CustomerLevel, CustomerOverview, CustomerSource,
@@ -9,6 +10,7 @@ use kehu_core::customer::{
 };
 use kehu_core::list::List;
 use kehu_store::customers::{CustomerFilter, CustomerSort, OwnerFilter};
+use kehu_store::page::{After, Page};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -17,13 +19,14 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
-use crate::services::customers;
 use crate::services::idempotency::{self, Stored};
+use crate::services::{customers, exports};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     // `reassign` before `{id}` routes, so that the literal segment wins.
     cfg.service(reassign_customers)
+        .service(export_customers)
         .service(list_customers)
         .service(create_customer)
         .service(get_customer)
@@ -135,6 +138,59 @@ async fn list_customers(
     let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
     let paged = state.db(move |conn| customers::list(conn, &who, &filter, sort, dir, &page, total)).await?;
     Ok(web::Json(list.respond(paged, |c| Ok(c.to_wire()?))?))
+}
+
+/// Handles `GET /api/v1/customers/export.csv`.
+#[utoipa::path(
+    tag = "customers",
+    security(("bearer" = [])),
+    params(
+        ("sort" = Option<String>, Query, description = "As for the list"),
+        ("q" = Option<String>, Query, description = "Any filter of the list works here too"),
+    ),
+    responses(
+        (status = 200, description = "Every customer of the filtered list the caller may see, as CSV (UTF-8 with a byte-order mark; cells that could start a formula begin with `'`); the file imports again", content_type = "text/csv"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/customers/export.csv")]
+async fn export_customers(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<HttpResponse> {
+    who.require_scope("customers:read")?;
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
+    let filter = customer_filter(&list, who.id())?;
+    let (sort, dir) = (list.sort, list.dir);
+    let defs = state.db(|conn| crate::services::settings::custom_fields(conn, "customers")).await?;
+    let header = exports::csv_lines(&[exports::customer_header(&defs)])?;
+    let mut first = b"\xEF\xBB\xBF".to_vec();
+    first.extend(header);
+    // Page after page with keyset cursors: each page is one query, and the response streams.
+    let pages = futures_util::stream::unfold(Some(None), move |after: Option<Option<After>>| {
+        let (state, who, filter, defs) = (state.clone(), who.clone(), filter.clone(), defs.clone());
+        async move {
+            let after = after?;
+            let page = Page { limit: 500, after };
+            let result = state.db(move |conn| customers::list(conn, &who, &filter, sort, dir, &page, false)).await;
+            match result {
+                Err(e) => Some((Err(actix_web::Error::from(e)), None)),
+                Ok(paged) => {
+                    let next = paged.next.clone().map(Some);
+                    let records = paged
+                        .rows
+                        .iter()
+                        .map(|c| Ok(exports::customer_record(&c.to_wire()?, &defs)))
+                        .collect::<ApiResult<Vec<_>>>()
+                        .and_then(|r| exports::csv_lines(&r));
+                    Some((records.map(web::Bytes::from).map_err(actix_web::Error::from), next))
+                }
+            }
+        }
+    });
+    let body =
+        futures_util::stream::once(async move { Ok::<_, actix_web::Error>(web::Bytes::from(first)) }).chain(pages);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"customers.csv\""))
+        .streaming(body))
 }
 
 /// Handles `POST /api/v1/customers`.

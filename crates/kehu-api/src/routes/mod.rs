@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub mod imports;
 pub mod me;
 pub mod settings;
 pub mod system;
@@ -36,6 +37,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "customers", description = "Customers, their owners and the shared pool"),
         (name = "contacts", description = "The people at customers"),
         (name = "activities", description = "Notes, calls, visits, meetings, emails and tasks: the timeline and a rep's day"),
+        (name = "imports", description = "CSV imports with a dry run, progress and a per-row report"),
         (name = "settings", description = "Custom fields, pool recycling and other settings"),
         (name = "audit", description = "Who changed what, when"),
         (name = "api-keys", description = "Keys for integrations, with scopes"),
@@ -76,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(contacts::configure)
             .configure(activities::configure)
             .configure(settings::configure)
+            .configure(imports::configure)
             .configure(system::configure_v1),
     );
 }

@@ -30,6 +30,11 @@ pub fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
         .collect()
 }
 
+/// The actor of a request: its user, its API key, its request id.
+pub fn actor(who: &Principal) -> Actor {
+    Actor { user: Some(who.id()), api_key: who.api_key_id, request_id: who.request_id.clone() }
+}
+
 /// Writes one audit row; call inside the transaction of the change.
 pub fn record(
     conn: &mut DbConnection,
@@ -39,8 +44,7 @@ pub fn record(
     action: AuditAction,
     changes: Vec<FieldChange>,
 ) -> ApiResult<()> {
-    let actor = Actor { user: Some(who.id()), api_key: who.api_key_id, request_id: who.request_id.clone() };
-    record_by(conn, &actor, entity, entity_id, action, changes)
+    record_by(conn, &actor(who), entity, entity_id, action, changes)
 }
 
 /// Who made a change: a user (through a session or a key), or nobody for the server's own jobs.
@@ -60,22 +64,30 @@ pub fn record_by(
     action: AuditAction,
     changes: Vec<FieldChange>,
 ) -> ApiResult<()> {
-    let changes = serde_json::to_string(&changes).map_err(ApiError::internal)?;
-    audit::insert(
-        conn,
-        &AuditRow {
-            id: Id(kehu_store::new_id()),
-            entity: entity.to_owned(),
-            entity_id: Id(entity_id),
-            action: action.as_str().to_owned(),
-            actor_id: actor.user.map(Id),
-            api_key_id: actor.api_key.map(Id),
-            request_id: actor.request_id.clone(),
-            changes,
-            created_at: kehu_store::now(),
-        },
-    )?;
+    audit::insert(conn, &row_by(actor, entity, entity_id, action, changes)?)?;
     Ok(())
+}
+
+/// The audit row of a change, to write later in bulk (in the change's transaction all the same).
+pub fn row_by(
+    actor: &Actor,
+    entity: &str,
+    entity_id: Uuid,
+    action: AuditAction,
+    changes: Vec<FieldChange>,
+) -> ApiResult<AuditRow> {
+    let changes = serde_json::to_string(&changes).map_err(ApiError::internal)?;
+    Ok(AuditRow {
+        id: Id(kehu_store::new_id()),
+        entity: entity.to_owned(),
+        entity_id: Id(entity_id),
+        action: action.as_str().to_owned(),
+        actor_id: actor.user.map(Id),
+        api_key_id: actor.api_key.map(Id),
+        request_id: actor.request_id.clone(),
+        changes,
+        created_at: kehu_store::now(),
+    })
 }
 
 /// A password change, recorded without either value.

@@ -140,7 +140,7 @@ pub fn list(
 }
 
 /// Whom a new customer belongs to: the caller unless the body says otherwise.
-fn initial_owner(
+pub(crate) fn initial_owner(
     conn: &mut DbConnection,
     who: &Principal,
     vis: &Visibility,
@@ -195,46 +195,83 @@ pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateCustomer) -
             }
         }
         let now = kehu_store::now();
-        let tags = normalize_tags(&body.tags);
-        let (email, tax_id, phone) =
-            (trimmed(body.email.as_deref()), trimmed(body.tax_id.as_deref()), trimmed(body.phone.as_deref()));
-        let name = body.name.trim().to_owned();
-        let row = Customer {
-            id: Id(kehu_store::new_id()),
-            kind: body.kind.unwrap_or(CustomerKind::Company).as_str().to_owned(),
-            search_text: search_text(&name, email.as_deref(), tax_id.as_deref(), phone.as_deref()),
-            name,
-            industry: trimmed(body.industry.as_deref()),
-            level: body.level.map(|l| l.as_str().to_owned()),
-            category: trimmed(body.category.as_deref()),
-            lifecycle_stage: body.lifecycle_stage.unwrap_or(LifecycleStage::Prospect).as_str().to_owned(),
-            source: body.source.map(|s| s.as_str().to_owned()),
-            owner_id: owner.map(Id),
-            owned_at: owner.map(|_| now),
-            phone,
-            email,
-            website: trimmed(body.website.as_deref()),
-            address: json_text(&body.address.clone().unwrap_or_default())?,
-            tax_id,
-            credit_rating: trimmed(body.credit_rating.as_deref()),
-            tags: json_text(&tags)?,
-            custom_fields: json_text(&body.custom_fields)?,
-            external_id: trimmed(body.external_id.as_deref()),
-            value_tier: None,
-            last_activity_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            created_by: Some(Id(who.id())),
-            updated_by: Some(Id(who.id())),
-            deleted_at: None,
-        };
+        let (row, tags) = new_row(who.id(), body, owner, now)?;
         let wire = customers::insert(conn, &row, &tags).map_err(external_id_taken)?.to_wire()?;
         customers::write_match_keys(conn, wire.id, &keys)?;
         record(conn, who, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
         outbox::insert(conn, &[event(who, "created", &wire, now)?])?;
         Ok(wire)
     })
+}
+
+/// The row of a new customer made by `author` from a checked body, and its tags.
+pub(crate) fn new_row(
+    author: Uuid,
+    body: &CreateCustomer,
+    owner: Option<Uuid>,
+    now: NaiveDateTime,
+) -> ApiResult<(Customer, Vec<String>)> {
+    let tags = normalize_tags(&body.tags);
+    let (email, tax_id, phone) =
+        (trimmed(body.email.as_deref()), trimmed(body.tax_id.as_deref()), trimmed(body.phone.as_deref()));
+    let name = body.name.trim().to_owned();
+    let row = Customer {
+        id: Id(kehu_store::new_id()),
+        kind: body.kind.unwrap_or(CustomerKind::Company).as_str().to_owned(),
+        search_text: search_text(&name, email.as_deref(), tax_id.as_deref(), phone.as_deref()),
+        name,
+        industry: trimmed(body.industry.as_deref()),
+        level: body.level.map(|l| l.as_str().to_owned()),
+        category: trimmed(body.category.as_deref()),
+        lifecycle_stage: body.lifecycle_stage.unwrap_or(LifecycleStage::Prospect).as_str().to_owned(),
+        source: body.source.map(|s| s.as_str().to_owned()),
+        owner_id: owner.map(Id),
+        owned_at: owner.map(|_| now),
+        phone,
+        email,
+        website: trimmed(body.website.as_deref()),
+        address: json_text(&body.address.clone().unwrap_or_default())?,
+        tax_id,
+        credit_rating: trimmed(body.credit_rating.as_deref()),
+        tags: json_text(&tags)?,
+        custom_fields: json_text(&body.custom_fields)?,
+        external_id: trimmed(body.external_id.as_deref()),
+        value_tier: None,
+        last_activity_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        created_by: Some(Id(author)),
+        updated_by: Some(Id(author)),
+        deleted_at: None,
+    };
+    Ok((row, tags))
+}
+
+/// The changes that make `before` what a full row of an import says (absent cells clear fields).
+pub(crate) fn replacement_of(before: &Customer, body: &CreateCustomer) -> ApiResult<CustomerChanges> {
+    let some = |v: &Option<String>| Some(trimmed(v.as_deref()));
+    let patch = UpdateCustomer {
+        kind: Some(body.kind.unwrap_or(CustomerKind::Company)),
+        name: Some(body.name.clone()),
+        industry: some(&body.industry),
+        level: Some(body.level),
+        category: some(&body.category),
+        lifecycle_stage: body.lifecycle_stage,
+        source: Some(body.source),
+        phone: some(&body.phone),
+        email: some(&body.email),
+        website: some(&body.website),
+        address: Some(body.address.clone()),
+        tax_id: some(&body.tax_id),
+        credit_rating: some(&body.credit_rating),
+        tags: Some(body.tags.clone()),
+        custom_fields: None,
+        external_id: None,
+    };
+    let mut changes = changes_of(before, &patch)?;
+    changes.custom_fields = Some(json_text(&body.custom_fields)?);
+    Ok(changes)
 }
 
 fn changes_of(before: &Customer, body: &UpdateCustomer) -> ApiResult<CustomerChanges> {

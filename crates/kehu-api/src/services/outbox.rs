@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::services::audit::Actor;
+use crate::services::audit::{Actor, actor};
 
 /// The `<entity>.<what>` event about record `id`, carrying the record as the API shows it.
 pub fn event<T: serde::Serialize>(
@@ -18,8 +18,7 @@ pub fn event<T: serde::Serialize>(
     record: &T,
     now: NaiveDateTime,
 ) -> ApiResult<OutboxEvent> {
-    let actor = Actor { user: Some(who.id()), api_key: who.api_key_id, request_id: who.request_id.clone() };
-    event_by(&actor, entity, what, id, record, now)
+    event_by(&actor(who), entity, what, id, record, now)
 }
 
 /// As [`event`], for any actor (background jobs have none).

@@ -1,0 +1,99 @@
+//! `/api/v1/imports`: CSV imports of customers, checked (dry run) or written, as jobs with progress.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use futures_util::StreamExt;
+use kehu_core::import::{Import, ImportResource};
+use kehu_core::{ErrorCode, Problem};
+use std::io::Write;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::listing::ListRequest;
+use crate::services::imports;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_import).service(get_import);
+}
+
+/// Handles `POST /api/v1/imports?resource=customers&dry_run=true`.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer" = [])),
+    params(
+        ("resource" = String, Query, description = "`customers`"),
+        ("dry_run" = Option<bool>, Query, description = "`true`: check every row and write nothing"),
+    ),
+    request_body(content = String, content_type = "text/csv", description = "RFC 4180, UTF-8 (a byte-order mark is fine); a header of field names: `name`, `kind`, `level`, `lifecycle_stage`, `source`, `owner_id`, `phone`, `email`, `website`, `address.city` (and `.country`, `.province`, `.street`, `.postcode`), `tax_id`, `credit_rating`, `tags` (`;`-separated), `external_id`, `custom_fields.<name>`. A row whose `external_id` names a customer the caller may change updates it."),
+    responses(
+        (status = 202, description = "Accepted; poll the job at `Location`", body = Import),
+        (status = 400, description = "Unknown resource or parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not write customers", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than the server accepts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/imports")]
+async fn create_import(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let list = ListRequest::parse(&req, &[("id", ())], &["resource", "dry_run"])?;
+    let resource = match list.filter("resource").map(ImportResource::parse) {
+        Some(Some(ImportResource::Customers)) => ImportResource::Customers,
+        _ => return Err(ApiError::with_detail(ErrorCode::InvalidParameter, "resource must be customers")),
+    };
+    who.require_scope("customers:write")?;
+    let dry_run = list.filter_bool("dry_run")?.unwrap_or(false);
+
+    // The file goes to disk as it arrives, so a large one never sits in memory.
+    let dir = state.config.data_dir.join("imports");
+    std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
+    let path = dir.join(format!("{}.csv", Uuid::now_v7()));
+    let mut file = std::fs::File::create(&path).map_err(ApiError::internal)?;
+    let mut size = 0usize;
+    let limit = state.config.max_import_bytes;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::with_detail(ErrorCode::MalformedRequest, e.to_string()))?;
+        size += chunk.len();
+        if size > limit {
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            return Err(ApiError::with_detail(ErrorCode::PayloadTooLarge, format!("the file is over {limit} bytes")));
+        }
+        file.write_all(&chunk).map_err(ApiError::internal)?;
+    }
+    file.flush().map_err(ApiError::internal)?;
+    drop(file);
+
+    let job_who = who.clone();
+    let job = state.db(move |conn| imports::create(conn, &job_who, resource, dry_run)).await?;
+    let (id, runner) = (job.id, state.clone());
+    actix_web::rt::spawn(async move {
+        // The job records its own failure; this only keeps the error in the log.
+        if let Err(e) = runner.db(move |conn| imports::run(conn, &who, id, &path)).await {
+            tracing::warn!(error = %e, import = %id, "import job ended with an error");
+        }
+    });
+    Ok(HttpResponse::Accepted().insert_header((header::LOCATION, format!("/api/v1/imports/{id}"))).json(job))
+}
+
+/// Handles `GET /api/v1/imports/{id}`.
+#[utoipa::path(
+    tag = "imports",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The job: status, phase, progress and the bad rows", body = Import),
+        (status = 404, description = "No such job of the caller's", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/imports/{id}")]
+async fn get_import(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<web::Json<Import>> {
+    let id = id.into_inner();
+    Ok(web::Json(state.db(move |conn| imports::get(conn, &who, id)).await?))
+}
