@@ -9,7 +9,7 @@ use kehu_core::customer::{
 use kehu_core::validate::phone_digits;
 use uuid::Uuid;
 
-use crate::db::{DbConnection, MultiBackend};
+use crate::db::{Backend, DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
 use crate::keyset;
 use crate::page::{After, Dir, Page, Paged, contains_pattern, parse_time_key, time_key};
@@ -253,7 +253,30 @@ fn strings<T>(values: &[T], f: impl Fn(&T) -> &str) -> Vec<String> {
     values.iter().map(|v| f(v).to_owned()).collect()
 }
 
-fn filtered(vis: &Visibility, filter: &CustomerFilter) -> Boxed {
+/// The `q` condition. PostgreSQL's trigram index serves `LIKE` on the column itself; SQLite
+/// needs the FTS5 trigram table, which knows no `ESCAPE`, so a query with `%`, `_` or `\\` in it
+/// scans instead.
+fn search_condition(
+    backend: Backend,
+    q: &str,
+) -> Box<dyn BoxableExpression<customers::table, MultiBackend, SqlType = diesel::sql_types::Bool>> {
+    let pattern = search_pattern(q);
+    let literal_wildcards = q.contains(['%', '_', '\\']);
+    if backend == Backend::Sqlite && !literal_wildcards {
+        Box::new(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "customers.id IN (SELECT customer_id FROM customer_search WHERE rowid IN \
+                 (SELECT rowid FROM customers_fts WHERE search_text LIKE ",
+            )
+            .bind::<diesel::sql_types::Text, _>(pattern)
+            .sql("))"),
+        )
+    } else {
+        Box::new(customers::search_text.like(pattern).escape('\\'))
+    }
+}
+
+fn filtered(vis: &Visibility, filter: &CustomerFilter, backend: Backend) -> Boxed {
     let mut query = visible(vis);
     if !filter.levels.is_empty() {
         query = query.filter(customers::level.eq_any(strings(&filter.levels, |l| l.as_str())));
@@ -300,7 +323,7 @@ fn filtered(vis: &Visibility, filter: &CustomerFilter) -> Boxed {
         query = query.filter(customers::updated_at.le(t));
     }
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        query = query.filter(customers::search_text.like(search_pattern(q)).escape('\\'));
+        query = query.filter(search_condition(backend, q));
     }
     query
 }
@@ -315,7 +338,8 @@ pub fn list(
     page: &Page,
     with_total: bool,
 ) -> StoreResult<Paged<Customer>> {
-    let query = filtered(vis, filter).select(Customer::as_select()).limit(page.limit + 1);
+    let backend = conn.backend();
+    let query = filtered(vis, filter, backend).select(Customer::as_select()).limit(page.limit + 1);
     let after = page.after.as_ref();
     let time_after = || after.map(|a| parse_time_key(&a.key).map(|t| (t, Id(a.id)))).transpose();
     let rows = match sort {
@@ -343,7 +367,7 @@ pub fn list(
         id: c.id.0,
     });
     if with_total {
-        paged.total = Some(filtered(vis, filter).count().get_result(conn)?);
+        paged.total = Some(filtered(vis, filter, backend).count().get_result(conn)?);
     }
     Ok(paged)
 }

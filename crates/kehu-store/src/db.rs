@@ -19,6 +19,16 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+impl DbConnection {
+    /// Which database this connection talks to, for the few queries whose SQL differs.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Postgresql(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
 /// Runs `f` in a transaction meant to write. On SQLite the outermost one starts with
 /// `BEGIN IMMEDIATE`, taking the write lock up front: a plain `BEGIN` reads first and upgrades
 /// later, and when two connections both try to upgrade SQLite fails one of them at once instead
