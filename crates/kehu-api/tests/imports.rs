@@ -157,6 +157,63 @@ async fn exports_hold_only_visible_rows_defuse_formulas_and_import_again() {
 }
 
 #[actix_web::test]
+async fn contacts_import_onto_customers_the_importer_may_change() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (_, rep) = app.user(&admin, "rep@example.com", Role::Sales, None, None).await;
+    let (_, other) = app.user(&admin, "other@example.com", Role::Sales, None, None).await;
+    let opts = WriteOptions::default();
+    let mine = kehu_core::customer::CreateCustomer {
+        name: "ACME".into(),
+        external_id: Some("ERP-9".into()),
+        ..Default::default()
+    };
+    let acme = rep.create_customer(&mine, &opts).await.unwrap();
+    let theirs = other
+        .create_customer(&kehu_core::customer::CreateCustomer { name: "Other's".into(), ..Default::default() }, &opts)
+        .await
+        .unwrap();
+    let csv = format!(
+        "customer_id,customer_external_id,name,mobile,birthday,is_primary,do_not_contact.sms\n\
+         ,ERP-9,李雷,139 1234 5678,1990-05-17,yes,no\n\
+         {acme},,韩梅梅,,,no,yes\n\
+         {theirs},,Spy,,,,\n\
+         ,ERP-404,Nobody,,,,\n\
+         {acme},,Bad Date,,1990-13-01,,maybe\n",
+        acme = acme.id,
+        theirs = theirs.id
+    );
+    let report = import_resource(&rep, ImportResource::Contacts, &csv, true).await;
+    assert_eq!(
+        (report.status, report.processed_rows, report.error_count),
+        (ImportStatus::Succeeded, 5, 3),
+        "{report:?}"
+    );
+    let found: Vec<(u64, String, String)> =
+        report.errors.iter().map(|e| (e.row, e.column.clone().unwrap_or_default(), e.code.clone())).collect();
+    assert!(found.contains(&(4, "customer_id".into(), "not_found".into())), "{found:?}");
+    assert!(found.contains(&(5, "customer_external_id".into(), "not_found".into())), "{found:?}");
+    assert!(found.iter().any(|(row, column, _)| *row == 6 && (column == "birthday" || column == "do_not_contact.sms")));
+
+    let good: String = csv.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let done = import_resource(&rep, ImportResource::Contacts, &good, false).await;
+    assert_eq!((done.status, done.created_rows), (ImportStatus::Succeeded, 2), "{done:?}");
+    let people =
+        rep.list_contacts(&ListQuery::new().param("customer_id", acme.id.to_string()).sort("name")).await.unwrap();
+    let li = people.data.iter().find(|c| c.name == "李雷").unwrap();
+    assert!(li.is_primary);
+    assert_eq!(li.birthday.map(|b| b.to_string()).as_deref(), Some("1990-05-17"));
+    let han = people.data.iter().find(|c| c.name == "韩梅梅").unwrap();
+    assert!(han.do_not_contact.sms && !han.is_primary);
+    app.stop().await;
+}
+
+async fn import_resource(client: &Client, resource: ImportResource, csv: &str, dry_run: bool) -> Import {
+    let job = client.start_import(resource, dry_run, csv.as_bytes().to_vec()).await.unwrap();
+    wait(client, &job).await
+}
+
+#[actix_web::test]
 async fn a_hundred_thousand_rows_import_in_bounded_memory() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;

@@ -220,6 +220,14 @@ pub fn insert(conn: &mut DbConnection, row: &Contact) -> StoreResult<Contact> {
     Ok(contacts::table.filter(contacts::id.eq(row.id)).select(Contact::as_select()).first(conn)?)
 }
 
+/// Inserts many contacts at once (imports); the caller checked each may be written.
+pub fn insert_batch(conn: &mut DbConnection, rows: &[Contact]) -> StoreResult<()> {
+    for chunk in rows.chunks(200) {
+        crate::insert_many!(conn, contacts::table, chunk)?;
+    }
+    Ok(())
+}
+
 /// Applies `changes` to a contact `vis` sees if it still has `version`; bumps the version.
 pub fn update(
     conn: &mut DbConnection,

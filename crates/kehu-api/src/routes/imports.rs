@@ -1,4 +1,4 @@
-//! `/api/v1/imports`: CSV imports of customers, checked (dry run) or written, as jobs with progress.
+//! `/api/v1/imports`: CSV imports of customers and contacts, checked (dry run) or written, as jobs with progress.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -24,10 +24,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "imports",
     security(("bearer" = [])),
     params(
-        ("resource" = String, Query, description = "`customers`"),
+        ("resource" = String, Query, description = "`customers` or `contacts`"),
         ("dry_run" = Option<bool>, Query, description = "`true`: check every row and write nothing"),
     ),
-    request_body(content = String, content_type = "text/csv", description = "RFC 4180, UTF-8 (a byte-order mark is fine); a header of field names: `name`, `kind`, `level`, `lifecycle_stage`, `source`, `owner_id`, `phone`, `email`, `website`, `address.city` (and `.country`, `.province`, `.street`, `.postcode`), `tax_id`, `credit_rating`, `tags` (`;`-separated), `external_id`, `custom_fields.<name>`. A row whose `external_id` names a customer the caller may change updates it."),
+    request_body(content = String, content_type = "text/csv", description = "RFC 4180, UTF-8 (a byte-order mark is fine); a header of field names: `name`, `kind`, `level`, `lifecycle_stage`, `source`, `owner_id`, `phone`, `email`, `website`, `address.city` (and `.country`, `.province`, `.street`, `.postcode`), `tax_id`, `credit_rating`, `tags` (`;`-separated), `external_id`, `custom_fields.<name>`. A row whose `external_id` names a customer the caller may change updates it. Contacts: `customer_id` or `customer_external_id`, `name`, `title`, `department`, `phone`, `mobile`, `email`, `birthday`, `preferred_channel`, `is_primary`, `notes`, `do_not_contact.email|phone|sms`, `custom_fields.<name>`."),
     responses(
         (status = 202, description = "Accepted; poll the job at `Location`", body = Import),
         (status = 400, description = "Unknown resource or parameter", body = Problem, content_type = "application/problem+json"),
@@ -43,11 +43,14 @@ async fn create_import(
     mut payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let list = ListRequest::parse(&req, &[("id", ())], &["resource", "dry_run"])?;
-    let resource = match list.filter("resource").map(ImportResource::parse) {
-        Some(Some(ImportResource::Customers)) => ImportResource::Customers,
-        _ => return Err(ApiError::with_detail(ErrorCode::InvalidParameter, "resource must be customers")),
-    };
-    who.require_scope("customers:write")?;
+    let resource = list
+        .filter("resource")
+        .and_then(ImportResource::parse)
+        .ok_or_else(|| ApiError::with_detail(ErrorCode::InvalidParameter, "resource must be customers or contacts"))?;
+    who.require_scope(match resource {
+        ImportResource::Customers => "customers:write",
+        ImportResource::Contacts => "contacts:write",
+    })?;
     let dry_run = list.filter_bool("dry_run")?.unwrap_or(false);
 
     // The file goes to disk as it arrives, so a large one never sits in memory.
