@@ -261,3 +261,47 @@ async fn managers_of_a_team_see_it_without_being_in_it() {
     assert_eq!(boss.get_customer(&c.id.to_string()).await.unwrap().name, "West customer");
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_rep_cannot_claim_merge_export_or_count_another_teams_customer() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let north = team(&admin, "North", None).await;
+    let south = team(&admin, "South", None).await;
+    let (_, rep) = user(&app, &admin, "rep@example.com", Role::Sales, Some(north)).await;
+    let (far, _) = user(&app, &admin, "far@example.com", Role::Sales, Some(south)).await;
+    let opts = WriteOptions::default();
+    let theirs = CreateCustomer {
+        name: "Southern Star".into(),
+        owner_id: Some(Some(far.parse().unwrap())),
+        ..CreateCustomer::default()
+    };
+    let theirs = admin.create_customer(&theirs, &opts).await.unwrap().id;
+    let mine = rep
+        .create_customer(&CreateCustomer { name: "Northern Light".into(), ..Default::default() }, &opts)
+        .await
+        .unwrap()
+        .id;
+    let not_found = |r: Result<kehu_core::customer::Customer, kehu_client::ClientError>| {
+        assert_eq!(r.unwrap_err().code(), Some(ErrorCode::NotFound));
+    };
+    not_found(rep.get_customer(&theirs.to_string()).await);
+    not_found(rep.claim_customer(&theirs.to_string()).await);
+    not_found(
+        rep.merge_customer(&mine.to_string(), &kehu_core::customer::MergeCustomers { duplicate_id: theirs }).await,
+    );
+    not_found(
+        rep.merge_customer(&theirs.to_string(), &kehu_core::customer::MergeCustomers { duplicate_id: mine }).await,
+    );
+    not_found(rep.customer_overview(&theirs.to_string()).await.map(|o| o.customer));
+    let total = rep.list_customers(&ListQuery::new().with_total()).await.unwrap().total_count;
+    assert_eq!(total, Some(1));
+    let by_owner = rep.list_customers(&ListQuery::new().param("owner_id", far.clone()).with_total()).await.unwrap();
+    assert_eq!(by_owner.total_count, Some(0));
+    let export = String::from_utf8(rep.export_customers(&ListQuery::new()).await.unwrap()).unwrap();
+    assert!(export.contains("Northern Light") && !export.contains("Southern Star"));
+    // A look-alike of a customer the rep cannot see is no duplicate for them, and says nothing.
+    let twin = CreateCustomer { name: "southern star".into(), ..Default::default() };
+    rep.create_customer(&twin, &opts).await.unwrap();
+    app.stop().await;
+}

@@ -205,6 +205,15 @@ async fn contacts_import_onto_customers_the_importer_may_change() {
     assert_eq!(li.birthday.map(|b| b.to_string()).as_deref(), Some("1990-05-17"));
     let han = people.data.iter().find(|c| c.name == "韩梅梅").unwrap();
     assert!(han.do_not_contact.sms && !han.is_primary);
+
+    // Exported, the contacts import again as they are; the other rep's export is empty.
+    let exported = String::from_utf8(rep.export_contacts(&ListQuery::new().sort("name")).await.unwrap()).unwrap();
+    assert_eq!(exported.lines().count(), 3, "{exported}");
+    assert!(exported.contains("139 1234 5678") && exported.contains("1990-05-17"));
+    let again = import_resource(&rep, ImportResource::Contacts, &exported, true).await;
+    assert_eq!((again.status, again.error_count, again.created_rows), (ImportStatus::Succeeded, 0, 2), "{again:?}");
+    let theirs = String::from_utf8(other.export_contacts(&ListQuery::new()).await.unwrap()).unwrap();
+    assert_eq!(theirs.lines().count(), 1);
     app.stop().await;
 }
 

@@ -471,7 +471,16 @@ impl Client {
 
     /// `GET /api/v1/customers/export.csv`: the filtered list as CSV.
     pub async fn export_customers(&self, query: &ListQuery) -> Result<Vec<u8>> {
-        let resp = self.request(Method::GET, "/customers/export.csv").query(&query.0).send().await?;
+        self.download("/customers/export.csv", query).await
+    }
+
+    /// `GET /api/v1/contacts/export.csv`: the filtered list as CSV.
+    pub async fn export_contacts(&self, query: &ListQuery) -> Result<Vec<u8>> {
+        self.download("/contacts/export.csv", query).await
+    }
+
+    async fn download(&self, path: &str, query: &ListQuery) -> Result<Vec<u8>> {
+        let resp = self.request(Method::GET, path).query(&query.0).send().await?;
         let status = resp.status();
         if status.is_success() { Ok(resp.bytes().await?.to_vec()) } else { Err(Self::problem(status, resp).await) }
     }

@@ -5,6 +5,7 @@ use kehu_core::Problem;
 use kehu_core::contact::{Contact, CreateContact, UpdateContact};
 use kehu_core::list::List;
 use kehu_store::contacts::{ContactFilter, ContactSort};
+use kehu_store::page::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -13,12 +14,13 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
-use crate::services::contacts;
 use crate::services::idempotency::{self, Stored};
+use crate::services::{contacts, exports};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_contacts)
+    cfg.service(export_contacts)
+        .service(list_contacts)
         .service(create_contact)
         .service(get_contact)
         .service(update_contact)
@@ -28,6 +30,51 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 const SORTS: [(&str, ContactSort); 3] =
     [("name", ContactSort::Name), ("created_at", ContactSort::CreatedAt), ("updated_at", ContactSort::UpdatedAt)];
+
+const FILTERS: [&str; 3] = ["q", "customer_id", "is_primary"];
+
+fn contact_filter<S: Copy>(list: &ListRequest<S>) -> ApiResult<ContactFilter> {
+    Ok(ContactFilter {
+        customer_id: list.filter_uuid("customer_id")?,
+        is_primary: list.filter_bool("is_primary")?,
+        q: list.filter("q").map(str::to_owned),
+    })
+}
+
+/// Handles `GET /api/v1/contacts/export.csv`.
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(
+        ("sort" = Option<String>, Query, description = "As for the list"),
+        ("customer_id" = Option<Uuid>, Query, description = "Any filter of the list works here too"),
+    ),
+    responses(
+        (status = 200, description = "Every contact of the filtered list the caller may see, as CSV (UTF-8 with a byte-order mark; cells that could start a formula begin with `'`)", content_type = "text/csv"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/contacts/export.csv")]
+async fn export_contacts(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<HttpResponse> {
+    who.require_scope("contacts:read")?;
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
+    let (filter, sort, dir) = (contact_filter(&list)?, list.sort, list.dir);
+    let defs = state.db(|conn| crate::services::settings::custom_fields(conn, "contacts")).await?;
+    let header = exports::contact_header(&defs);
+    exports::csv_response("contacts.csv", &header, move |after| {
+        let (state, who, filter, defs) = (state.clone(), who.clone(), filter.clone(), defs.clone());
+        async move {
+            let page = Page { limit: 500, after };
+            let paged = state.db(move |conn| contacts::list(conn, &who, &filter, sort, dir, &page, false)).await?;
+            let records = paged
+                .rows
+                .iter()
+                .map(|c| Ok(exports::contact_record(&c.to_wire()?, &defs)))
+                .collect::<ApiResult<Vec<_>>>()?;
+            Ok((exports::csv_lines(&records)?, paged.next))
+        }
+    })
+}
 
 /// Handles `GET /api/v1/contacts`.
 #[utoipa::path(
@@ -54,12 +101,8 @@ async fn list_contacts(
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Contact>>> {
     who.require_scope("contacts:read")?;
-    let list = ListRequest::parse(&req, &SORTS, &["q", "customer_id", "is_primary"])?;
-    let filter = ContactFilter {
-        customer_id: list.filter_uuid("customer_id")?,
-        is_primary: list.filter_bool("is_primary")?,
-        q: list.filter("q").map(str::to_owned),
-    };
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
+    let filter = contact_filter(&list)?;
     let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
     let paged = state.db(move |conn| contacts::list(conn, &who, &filter, sort, dir, &page, total)).await?;
     Ok(web::Json(list.respond(paged, |c| Ok(c.to_wire()?))?))

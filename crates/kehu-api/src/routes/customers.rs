@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
-use futures_util::StreamExt;
 use kehu_core::Problem;
 use kehu_core::customer::{
     AssignCustomer, CreateCustomer, Customer, CustomerKind, CustomerLevel, CustomerOverview, CustomerSource,
@@ -10,7 +9,7 @@ use kehu_core::customer::{
 };
 use kehu_core::list::List;
 use kehu_store::customers::{CustomerFilter, CustomerSort, OwnerFilter};
-use kehu_store::page::{After, Page};
+use kehu_store::page::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -160,37 +159,20 @@ async fn export_customers(state: web::Data<AppState>, who: Principal, req: HttpR
     let filter = customer_filter(&list, who.id())?;
     let (sort, dir) = (list.sort, list.dir);
     let defs = state.db(|conn| crate::services::settings::custom_fields(conn, "customers")).await?;
-    let header = exports::csv_lines(&[exports::customer_header(&defs)])?;
-    let mut first = b"\xEF\xBB\xBF".to_vec();
-    first.extend(header);
-    // Page after page with keyset cursors: each page is one query, and the response streams.
-    let pages = futures_util::stream::unfold(Some(None), move |after: Option<Option<After>>| {
+    let header = exports::customer_header(&defs);
+    exports::csv_response("customers.csv", &header, move |after| {
         let (state, who, filter, defs) = (state.clone(), who.clone(), filter.clone(), defs.clone());
         async move {
-            let after = after?;
             let page = Page { limit: 500, after };
-            let result = state.db(move |conn| customers::list(conn, &who, &filter, sort, dir, &page, false)).await;
-            match result {
-                Err(e) => Some((Err(actix_web::Error::from(e)), None)),
-                Ok(paged) => {
-                    let next = paged.next.clone().map(Some);
-                    let records = paged
-                        .rows
-                        .iter()
-                        .map(|c| Ok(exports::customer_record(&c.to_wire()?, &defs)))
-                        .collect::<ApiResult<Vec<_>>>()
-                        .and_then(|r| exports::csv_lines(&r));
-                    Some((records.map(web::Bytes::from).map_err(actix_web::Error::from), next))
-                }
-            }
+            let paged = state.db(move |conn| customers::list(conn, &who, &filter, sort, dir, &page, false)).await?;
+            let records = paged
+                .rows
+                .iter()
+                .map(|c| Ok(exports::customer_record(&c.to_wire()?, &defs)))
+                .collect::<ApiResult<Vec<_>>>()?;
+            Ok((exports::csv_lines(&records)?, paged.next))
         }
-    });
-    let body =
-        futures_util::stream::once(async move { Ok::<_, actix_web::Error>(web::Bytes::from(first)) }).chain(pages);
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"customers.csv\""))
-        .streaming(body))
+    })
 }
 
 /// Handles `POST /api/v1/customers`.

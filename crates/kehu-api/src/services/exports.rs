@@ -2,8 +2,10 @@
 //! however long the list. Cells that a spreadsheet would take for a formula (`= + - @`, tab, CR
 //! first) get a leading `'`; imports take it off again.
 
+use kehu_core::contact::Contact;
 use kehu_core::customer::Customer;
 use kehu_core::settings::CustomFieldDef;
+use kehu_store::page::After;
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
@@ -84,18 +86,105 @@ pub fn customer_record(c: &Customer, defs: &[CustomFieldDef]) -> Vec<String> {
         c.tags.join(";"),
         opt(&c.external_id),
     ];
-    for d in defs {
-        r.push(match c.custom_fields.get(&d.name) {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-        });
-    }
+    r.extend(custom_cells(&c.custom_fields, defs));
     r.push(opt(&c.value_tier));
     r.push(c.last_activity_at.as_ref().map(time).unwrap_or_default());
     r.push(time(&c.created_at));
     r.push(time(&c.updated_at));
     r.into_iter().map(|cell| guard(&cell)).collect()
+}
+
+/// A CSV download: a byte-order mark and the header, then page after page of records fetched with
+/// keyset cursors (`fetch(after)` gives a page's CSV text and where the next page starts), so the
+/// response streams and memory stays flat.
+pub fn csv_response<F, Fut>(filename: &str, header: &[String], fetch: F) -> ApiResult<actix_web::HttpResponse>
+where
+    F: Fn(Option<After>) -> Fut + 'static,
+    Fut: std::future::Future<Output = ApiResult<(Vec<u8>, Option<After>)>> + 'static,
+{
+    use futures_util::StreamExt;
+    let mut first = b"\xEF\xBB\xBF".to_vec();
+    first.extend(csv_lines(&[header.to_vec()])?);
+    let fetch = std::rc::Rc::new(fetch);
+    let pages = futures_util::stream::unfold(Some(None), move |after: Option<Option<After>>| {
+        let fetch = fetch.clone();
+        async move {
+            let after = after?;
+            match fetch(after).await {
+                Ok((bytes, next)) => Some((Ok(actix_web::web::Bytes::from(bytes)), next.map(Some))),
+                Err(e) => Some((Err(actix_web::Error::from(e)), None)),
+            }
+        }
+    });
+    let first = futures_util::stream::once(async move { Ok(actix_web::web::Bytes::from(first)) });
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{filename}\"")))
+        .streaming(first.chain(pages)))
+}
+
+/// The export's columns for contacts.
+pub fn contact_header(defs: &[CustomFieldDef]) -> Vec<String> {
+    let mut h: Vec<String> = CONTACT_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+    h.extend(defs.iter().map(|d| format!("custom_fields.{}", d.name)));
+    h.extend(["created_at", "updated_at"].iter().map(|s| (*s).to_owned()));
+    h
+}
+
+const CONTACT_COLUMNS: [&str; 15] = [
+    "id",
+    "customer_id",
+    "name",
+    "title",
+    "department",
+    "phone",
+    "mobile",
+    "email",
+    "birthday",
+    "preferred_channel",
+    "is_primary",
+    "notes",
+    "do_not_contact.email",
+    "do_not_contact.phone",
+    "do_not_contact.sms",
+];
+
+/// One contact's cells, in the order of [`contact_header`].
+pub fn contact_record(c: &Contact, defs: &[CustomFieldDef]) -> Vec<String> {
+    let time = |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let yes = |b: bool| if b { "yes".to_owned() } else { "no".to_owned() };
+    let mut r = vec![
+        c.id.to_string(),
+        c.customer_id.to_string(),
+        c.name.clone(),
+        opt(&c.title),
+        opt(&c.department),
+        opt(&c.phone),
+        opt(&c.mobile),
+        opt(&c.email),
+        c.birthday.map(|b| b.to_string()).unwrap_or_default(),
+        c.preferred_channel.map(|p| p.as_str().to_owned()).unwrap_or_default(),
+        yes(c.is_primary),
+        opt(&c.notes),
+        yes(c.do_not_contact.email),
+        yes(c.do_not_contact.phone),
+        yes(c.do_not_contact.sms),
+    ];
+    r.extend(custom_cells(&c.custom_fields, defs));
+    r.push(time(&c.created_at));
+    r.push(time(&c.updated_at));
+    r.into_iter().map(|cell| guard(&cell)).collect()
+}
+
+fn custom_cells<'a>(
+    values: &'a serde_json::Map<String, Value>,
+    defs: &'a [CustomFieldDef],
+) -> impl Iterator<Item = String> + 'a {
+    defs.iter().map(move |d| match values.get(&d.name) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    })
 }
 
 /// CSV text of some records (RFC 4180 quoting, CRLF line ends).

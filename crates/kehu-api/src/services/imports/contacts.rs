@@ -23,7 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::audit::{actor, diff, row_by, snapshot};
 use crate::services::fields::{json_text, trimmed};
 
-const KNOWN: [&str; 15] = [
+const KNOWN: [&str; 18] = [
     "customer_id",
     "customer_external_id",
     "name",
@@ -39,6 +39,10 @@ const KNOWN: [&str; 15] = [
     "do_not_contact.email",
     "do_not_contact.phone",
     "do_not_contact.sms",
+    // Written by an export, read past by an import.
+    "id",
+    "created_at",
+    "updated_at",
 ];
 
 pub(super) struct ContactImporter<'a> {
@@ -58,12 +62,7 @@ impl<'a> ContactImporter<'a> {
 type Parsed = (Option<String>, Result<Map<String, Value>, Vec<RowError>>);
 
 /// A row as the API's create body, with the customer still named either way.
-fn to_body(
-    headers: &[String],
-    record: &csv::StringRecord,
-    defs: &[CustomFieldDef],
-    line: u64,
-) -> Parsed {
+fn to_body(headers: &[String], record: &csv::StringRecord, defs: &[CustomFieldDef], line: u64) -> Parsed {
     let mut obj = Map::new();
     let mut dnc = DoNotContact::default();
     let mut custom = Map::new();
@@ -87,6 +86,7 @@ fn to_body(
         };
         match header.as_str() {
             "customer_external_id" => external = Some(cell.to_owned()),
+            "id" | "created_at" | "updated_at" => {}
             "is_primary" => {
                 obj.insert("is_primary".to_owned(), Value::Bool(flag(&mut errors)));
             }
