@@ -29,6 +29,11 @@ e2e: web
     @echo "== browser tests in headless Chromium"
     KEHU_BIN="$CARGO_TARGET_DIR/debug/kehu" cargo test -p kehu-e2e -- --test-threads=1
 
+# List and search latency over 100 000 customers (KEHU_BENCH_CUSTOMERS), on SQLite and, with
+# KEHU_TEST_PG_URL, on PostgreSQL; prints p50/p99 and ratios to a baseline measured in the same run.
+bench:
+    cargo bench -p kehu-api --bench lists
+
 # Write api-spec/openapi.json from the code.
 spec:
     cargo run -q -p kehu-api --bin kehu -- openapi api-spec/openapi.json

@@ -38,8 +38,14 @@ impl TestApp {
 
     /// As [`TestApp::spawn`], with some settings changed.
     pub async fn spawn_with(settings: &[(&'static str, &str)]) -> TestApp {
+        let pg_url = std::env::var("KEHU_TEST_PG_URL").ok().filter(|u| !u.is_empty());
+        TestApp::spawn_on(pg_url.as_deref(), settings).await
+    }
+
+    /// As [`TestApp::spawn_with`], on a database of this PostgreSQL server, or SQLite for `None`.
+    pub async fn spawn_on(pg_url: Option<&str>, settings: &[(&'static str, &str)]) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let pg = std::env::var("KEHU_TEST_PG_URL").ok().filter(|u| !u.is_empty()).map(|u| PgTestDb::create(&u));
+        let pg = pg_url.map(PgTestDb::create);
         let database_url = match &pg {
             Some(db) => db.url.clone(),
             None => dir.path().join("kehu.db").to_string_lossy().into_owned(),
