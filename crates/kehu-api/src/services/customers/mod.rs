@@ -4,11 +4,10 @@
 use chrono::NaiveDateTime;
 use kehu_core::DuplicateCandidate;
 use kehu_core::ErrorCode;
-use kehu_core::audit::{AuditAction, FieldChange};
+use kehu_core::audit::AuditAction;
 use kehu_core::customer::{
-    AssignCustomer, CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage,
-    MergeCustomers, OVERVIEW_ACTIVITIES, OVERVIEW_CONTACTS, ReassignCustomers, Reassigned, RelatedCounts,
-    UpdateCustomer, match_keys, normalize_tags,
+    CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage, OVERVIEW_ACTIVITIES,
+    OVERVIEW_CONTACTS, RelatedCounts, UpdateCustomer, match_keys, normalize_tags,
 };
 use kehu_core::user::Role;
 use kehu_core::validate::Errors;
@@ -28,6 +27,11 @@ use crate::services::audit::{deleted_changed, diff, record, snapshot};
 use crate::services::fields::{check_custom_fields, json_text, merge_custom_fields, patched, trimmed};
 
 pub const ENTITY: &str = "customer";
+
+mod merge;
+mod ownership;
+pub use merge::merge;
+pub use ownership::{assign, claim, reassign, release};
 
 fn not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound)
@@ -49,7 +53,7 @@ pub(crate) fn load_editable(conn: &mut DbConnection, vis: &Visibility, id: Uuid)
 }
 
 /// The `customer.<what>` event for `wire`; written in the change's transaction.
-fn event(who: &Principal, what: &str, wire: &WireCustomer, now: NaiveDateTime) -> ApiResult<OutboxEvent> {
+pub(crate) fn event(who: &Principal, what: &str, wire: &WireCustomer, now: NaiveDateTime) -> ApiResult<OutboxEvent> {
     crate::services::outbox::event(who, ENTITY, what, wire.id, wire, now)
 }
 
@@ -383,238 +387,5 @@ pub fn restore(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<
         let after = customers::update(conn, &vis, id, before.version, &changes, None)?;
         record(conn, who, ENTITY, id, AuditAction::Restore, vec![deleted_changed(false)])?;
         Ok(after.to_wire()?)
-    })
-}
-
-fn owner_change(before: Option<Uuid>, after: Option<Uuid>) -> FieldChange {
-    let v = |o: Option<Uuid>| o.map_or(Value::Null, |o| Value::String(o.to_string()));
-    FieldChange { field: "owner_id".to_owned(), before: v(before), after: v(after) }
-}
-
-/// Gives one customer a new owner (or none), audited, with a `customer.assigned` event.
-fn reown(
-    conn: &mut DbConnection,
-    who: &Principal,
-    vis: &Visibility,
-    before: &Customer,
-    owner: Option<Uuid>,
-) -> ApiResult<WireCustomer> {
-    let now = kehu_store::now();
-    let changes = CustomerChanges {
-        owner_id: Some(owner.map(Id)),
-        owned_at: Some(owner.map(|_| now)),
-        updated_at: Some(now),
-        updated_by: Some(Some(Id(who.id()))),
-        ..CustomerChanges::default()
-    };
-    let after = customers::update(conn, vis, before.id.0, before.version, &changes, None)?;
-    let wire = after.to_wire()?;
-    record(
-        conn,
-        who,
-        ENTITY,
-        wire.id,
-        AuditAction::Assign,
-        vec![owner_change(before.owner_id.map(Uuid::from), owner)],
-    )?;
-    outbox::insert(conn, &[event(who, "assigned", &wire, now)?])?;
-    Ok(wire)
-}
-
-/// A rep takes a pool customer, within their `pool_cap`.
-pub fn claim(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
-    if who.role == Role::Service {
-        return Err(ApiError::forbidden("service agents do not own customers"));
-    }
-    write_transaction(conn, |conn| {
-        let vis = who.visibility(conn)?;
-        let before = load(conn, &vis, id)?;
-        match before.owner_id {
-            // A retried claim that already went through.
-            Some(owner) if owner.0 == who.id() => return Ok(before.to_wire()?),
-            Some(_) => return Err(ApiError::with_detail(ErrorCode::NotInPool, "the customer already has an owner")),
-            None => {}
-        }
-        if let Some(cap) = who.user.pool_cap {
-            let held = customers::count_owned(conn, who.id())?;
-            if held >= i64::from(cap) {
-                return Err(ApiError::with_detail(
-                    ErrorCode::PoolCapReached,
-                    format!("you hold {held} customers and may hold at most {cap}"),
-                ));
-            }
-        }
-        // A claim raced by another one loses on the version check: the customer is no longer in the pool.
-        reown(conn, who, &vis, &before, Some(who.id())).map_err(|e| match e.code {
-            ErrorCode::PreconditionFailed => ApiError::with_detail(ErrorCode::NotInPool, "someone claimed it first"),
-            _ => e,
-        })
-    })
-}
-
-/// The owner (or a manager) puts a customer back into the pool.
-pub fn release(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireCustomer> {
-    write_transaction(conn, |conn| {
-        let vis = who.visibility(conn)?;
-        let before = load_editable(conn, &vis, id)?;
-        if before.owner_id.is_none() {
-            return Ok(before.to_wire()?);
-        }
-        reown(conn, who, &vis, &before, None)
-    })
-}
-
-/// A manager or administrator gives a customer to someone in their teams, or to the pool.
-pub fn assign(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &AssignCustomer) -> ApiResult<WireCustomer> {
-    write_transaction(conn, |conn| {
-        let vis = who.visibility(conn)?;
-        let before = load(conn, &vis, id)?;
-        if !vis.may_assign() {
-            return Err(ApiError::forbidden("only managers and administrators assign customers"));
-        }
-        if let Some(owner) = body.owner_id {
-            let mut errors = Errors::default();
-            check_assignee(conn, &vis, &mut errors, "/owner_id", owner)?;
-            if !errors.is_empty() {
-                return Err(ApiError::invalid(errors.0));
-            }
-        }
-        if before.owner_id.map(Uuid::from) == body.owner_id {
-            return Ok(before.to_wire()?);
-        }
-        reown(conn, who, &vis, &before, body.owner_id)
-    })
-}
-
-/// Every customer of one owner (that the caller sees) to another owner or to the pool, in one
-/// transaction: a rep leaves and nothing of theirs is left behind.
-pub fn reassign(conn: &mut DbConnection, who: &Principal, body: &ReassignCustomers) -> ApiResult<Reassigned> {
-    write_transaction(conn, |conn| {
-        let vis = who.visibility(conn)?;
-        if !vis.may_assign() {
-            return Err(ApiError::forbidden("only managers and administrators reassign customers"));
-        }
-        let mut errors = Errors::default();
-        // The old owner may be deactivated already (that is usually why), but must be someone the
-        // caller manages.
-        match users::find_by_id(conn, body.from_owner_id)? {
-            Some(u) if vis.may_assign_to(body.from_owner_id, u.team_id.map(Uuid::from)) => {}
-            _ => errors.add("/from_owner_id", "not_found", "no such user in your teams"),
-        }
-        if let Some(to) = body.to_owner_id {
-            if to == body.from_owner_id {
-                errors.add("/to_owner_id", "same_owner", "must differ from from_owner_id");
-            } else {
-                check_assignee(conn, &vis, &mut errors, "/to_owner_id", to)?;
-            }
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::invalid(errors.0));
-        }
-        let moving = customers::owned_by(conn, &vis, body.from_owner_id)?;
-        let ids: Vec<Uuid> = moving.iter().map(|c| c.id.0).collect();
-        let now = kehu_store::now();
-        let count = customers::set_owner(conn, &vis, &ids, body.to_owner_id, Some(who.id()), now)?;
-        let mut events = Vec::with_capacity(moving.len());
-        for before in &moving {
-            let mut wire = before.to_wire()?;
-            wire.owner_id = body.to_owner_id;
-            wire.version += 1;
-            wire.updated_by = Some(who.id());
-            wire.updated_at = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &now);
-            let change = owner_change(Some(body.from_owner_id), body.to_owner_id);
-            record(conn, who, ENTITY, wire.id, AuditAction::Assign, vec![change])?;
-            events.push(event(who, "assigned", &wire, now)?);
-        }
-        outbox::insert(conn, &events)?;
-        Ok(Reassigned {
-            object: "reassignment".to_owned(),
-            from_owner_id: body.from_owner_id,
-            to_owner_id: body.to_owner_id,
-            count: i64::try_from(count).map_err(ApiError::internal)?,
-        })
-    })
-}
-
-/// Folds a duplicate into the survivor: its contacts and activities move over, empty fields of the
-/// survivor take the duplicate's values, tags are joined, and the duplicate is deleted. One
-/// transaction, audited on both.
-pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCustomers) -> ApiResult<WireCustomer> {
-    write_transaction(conn, |conn| {
-        let vis = who.visibility(conn)?;
-        let survivor = load_editable(conn, &vis, id)?;
-        if body.duplicate_id == id {
-            let mut errors = Errors::default();
-            errors.add("/duplicate_id", "same_customer", "a customer cannot be merged into itself");
-            return Err(ApiError::invalid(errors.0));
-        }
-        let duplicate = load_editable(conn, &vis, body.duplicate_id)?;
-        let now = kehu_store::now();
-        let moved_contacts = kehu_store::contacts::move_all(conn, duplicate.id.0, id, now)?;
-        let moved_activities = kehu_store::activities::move_all(conn, duplicate.id.0, id, now)?;
-
-        let fill = |mine: &Option<String>, theirs: &Option<String>| match (mine, theirs) {
-            (None, Some(t)) => Some(Some(t.clone())),
-            _ => None,
-        };
-        let mut tags = survivor.tag_list()?;
-        tags.extend(duplicate.tag_list()?);
-        let tags = normalize_tags(&tags);
-        let mut custom = duplicate.custom_field_map()?;
-        custom.extend(survivor.custom_field_map()?);
-        let (phone, email, tax_id) = (
-            survivor.phone.clone().or(duplicate.phone.clone()),
-            survivor.email.clone().or(duplicate.email.clone()),
-            survivor.tax_id.clone().or(duplicate.tax_id.clone()),
-        );
-        let changes = CustomerChanges {
-            industry: fill(&survivor.industry, &duplicate.industry),
-            category: fill(&survivor.category, &duplicate.category),
-            phone: fill(&survivor.phone, &duplicate.phone),
-            email: fill(&survivor.email, &duplicate.email),
-            website: fill(&survivor.website, &duplicate.website),
-            tax_id: fill(&survivor.tax_id, &duplicate.tax_id),
-            credit_rating: fill(&survivor.credit_rating, &duplicate.credit_rating),
-            external_id: None,
-            tags: Some(json_text(&tags)?),
-            custom_fields: Some(json_text(&custom)?),
-            search_text: Some(search_text(&survivor.name, email.as_deref(), tax_id.as_deref(), phone.as_deref())),
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(who.id()))),
-            ..CustomerChanges::default()
-        };
-        let gone = CustomerChanges {
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(who.id()))),
-            deleted_at: Some(Some(now)),
-            ..CustomerChanges::default()
-        };
-        let deleted = customers::update(conn, &vis, duplicate.id.0, duplicate.version, &gone, None)?;
-        customers::update(conn, &vis, id, survivor.version, &changes, Some(&tags))?;
-        customers::refresh_last_activity(conn, id)?;
-        let after = load(conn, &vis, id)?;
-        customers::write_match_keys(
-            conn,
-            id,
-            &match_keys(&after.name, phone.as_deref(), email.as_deref(), tax_id.as_deref()),
-        )?;
-
-        let (old, new) = (survivor.to_wire()?, after.to_wire()?);
-        let mut changed = diff(&snapshot(&old)?, &snapshot(&new)?);
-        changed.push(FieldChange {
-            field: "merged_from".to_owned(),
-            before: Value::Null,
-            after: serde_json::json!({
-                "customer_id": duplicate.id.0,
-                "contacts_moved": moved_contacts,
-                "activities_moved": moved_activities,
-            }),
-        });
-        record(conn, who, ENTITY, id, AuditAction::Update, changed)?;
-        let into =
-            FieldChange { field: "merged_into".to_owned(), before: Value::Null, after: Value::String(id.to_string()) };
-        record(conn, who, ENTITY, duplicate.id.0, AuditAction::Delete, vec![deleted_changed(true), into])?;
-        outbox::insert(conn, &[event(who, "updated", &new, now)?, event(who, "deleted", &deleted.to_wire()?, now)?])?;
-        Ok(new)
     })
 }
