@@ -10,6 +10,7 @@ struct Words {
     sales_role: &'static str,
     nav_users: &'static str,
     nav_teams: &'static str,
+    nav_admin: &'static str,
     users_title: &'static str,
     teams_empty: &'static str,
     password_too_short: &'static str,
@@ -25,6 +26,7 @@ const ENGLISH: Words = Words {
     sales_role: "Sales rep",
     nav_users: "Users",
     nav_teams: "Teams",
+    nav_admin: "Admin",
     users_title: "Users",
     teams_empty: "No teams yet",
     password_too_short: "at least 10 characters",
@@ -40,6 +42,7 @@ const CHINESE: Words = Words {
     sales_role: "销售人员",
     nav_users: "用户",
     nav_teams: "团队",
+    nav_admin: "管理",
     users_title: "用户",
     teams_empty: "还没有团队",
     password_too_short: "至少需要 10 个字符",
@@ -68,12 +71,29 @@ async fn admin_creates_a_team_and_a_rep(viewport: Viewport, words: &Words) {
     let nav = if viewport == Viewport::PHONE { testid("bottom-nav") } else { testid("sidebar") };
     let in_nav = |id: &str| format!("{nav} {}", testid(id));
 
+    let phone = viewport == Viewport::PHONE;
+    // A phone's bottom bar has one item for administration; the pages switch between users and
+    // teams. A wide screen's sidebar links to each.
+    let open_admin = async |tab: &str| {
+        if phone {
+            browser.click(&in_nav("nav-admin")).await;
+            browser.wait_for_path("/users").await;
+            browser.click(&testid(&format!("tab-{tab}"))).await;
+        } else {
+            browser.click(&in_nav(&format!("nav-{tab}"))).await;
+        }
+    };
+
     sign_in(&browser, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    browser.wait_for_text(&in_nav("nav-users"), words.nav_users).await;
-    browser.wait_for_text(&in_nav("nav-teams"), words.nav_teams).await;
+    if phone {
+        browser.wait_for_text(&in_nav("nav-admin"), words.nav_admin).await;
+    } else {
+        browser.wait_for_text(&in_nav("nav-users"), words.nav_users).await;
+        browser.wait_for_text(&in_nav("nav-teams"), words.nav_teams).await;
+    }
 
     // A team, made in the app.
-    browser.click(&in_nav("nav-teams")).await;
+    open_admin("teams").await;
     browser.wait_for_path("/teams").await;
     browser.wait_for_text(&testid("teams-empty"), words.teams_empty).await;
     browser.screenshot(&shot("teams-empty")).await;
@@ -91,7 +111,7 @@ async fn admin_creates_a_team_and_a_rep(viewport: Viewport, words: &Words) {
     browser.screenshot(&shot("teams")).await;
 
     // A sales rep in that team, made in the app.
-    browser.click(&in_nav("nav-users")).await;
+    open_admin("users").await;
     browser.wait_for_path("/users").await;
     browser.wait_for_text(&testid("page-title"), words.users_title).await;
     browser.wait_for_text(&testid("users-list"), ADMIN_EMAIL).await;
@@ -150,7 +170,8 @@ async fn admin_creates_a_team_and_a_rep(viewport: Viewport, words: &Words) {
     browser.wait_for_text(&testid("page-title"), words.profile_title).await;
     browser.screenshot(&shot("profile")).await;
 
-    browser.click(&in_nav("sign-out")).await;
+    // On a phone signing out is on the profile page, on a wide screen in the sidebar.
+    browser.click(&testid("sign-out")).await;
     browser.testid("login-email").await;
 
     // The rep sees no administration.
@@ -160,6 +181,8 @@ async fn admin_creates_a_team_and_a_rep(viewport: Viewport, words: &Words) {
     assert!(browser.is_displayed(&in_nav("nav-profile")).await, "the rep has no profile link");
     assert!(!browser.is_displayed(&in_nav("nav-users")).await, "the rep sees the Users item");
     assert!(!browser.is_displayed(&in_nav("nav-teams")).await, "the rep sees the Teams item");
+    assert!(!browser.is_displayed(&in_nav("nav-admin")).await, "the rep sees the Admin item");
+    assert!(browser.is_displayed(&in_nav("nav-customers")).await, "the rep has no Customers item");
     browser.screenshot(&shot("rep-home")).await;
 
     // Not even at the page's address.

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::session::use_session;
+use crate::session::{Session, use_session};
 
 /// The largest page the API serves.
 const PAGE: i64 = 100;
@@ -57,6 +57,43 @@ pub fn load_directory(with_users: bool) -> (Loaded, Callback<()>) {
     };
     run();
     (state, Callback::new(move |()| run()))
+}
+
+/// Colleagues' names, read once per page load and shared: every list and timeline names owners
+/// by them. Someone added since then shows without a name until the next load.
+#[derive(Clone, Copy)]
+pub struct People {
+    users: RwSignal<Vec<User>>,
+    asked: StoredValue<bool>,
+    session: Session,
+}
+
+impl People {
+    pub fn provide(session: Session) {
+        provide_context(People { users: RwSignal::new(Vec::new()), asked: StoredValue::new(false), session });
+    }
+
+    /// The name of user `id`; reactive. The first use reads the directory.
+    pub fn name(&self, id: Uuid) -> Option<String> {
+        if !self.asked.get_value() && self.session.is_signed_in() {
+            self.asked.set_value(true);
+            let (users, asked, client) = (self.users, self.asked, self.session.client());
+            spawn_local(async move {
+                match all_users(&client).await {
+                    Ok(list) => {
+                        users.try_set(list);
+                    }
+                    // Names are a nicety: the pages work without them, and the next page asks again.
+                    Err(_) => asked.set_value(false),
+                }
+            });
+        }
+        self.users.with(|users| users.iter().find(|u| u.id == id).map(|u| u.name.clone()))
+    }
+}
+
+pub fn use_people() -> People {
+    expect_context::<People>()
 }
 
 async fn read_directory(client: &Client, with_users: bool) -> Result<Directory, ClientError> {

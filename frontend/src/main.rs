@@ -13,9 +13,11 @@ use leptos::prelude::*;
 use crate::components::notice::Notices;
 use crate::components::states::{distinct, when};
 use crate::components::{Shell, Splash};
+use crate::data::People;
 use crate::i18n::{I18n, Key, tr};
 use crate::pages::{
-    ApiKeysPage, HomePage, LoginPage, NewTeamPage, NewUserPage, NotFoundPage, ProfilePage, TeamPage, TeamsPage,
+    ApiKeysPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, HomePage, LoginPage, NewContactPage,
+    NewCustomerPage, NewTeamPage, NewUserPage, NotFoundPage, PoolPage, ProfilePage, TeamPage, TeamsPage, TodayPage,
     UserPage, UsersPage,
 };
 use crate::routes::{AppRoute, Router};
@@ -52,6 +54,7 @@ fn App() -> impl IntoView {
     };
     let session = Session::provide(client);
     session.restore();
+    People::provide(session);
     let router = Router::provide();
     Notices::provide();
 
@@ -71,6 +74,14 @@ fn App() -> impl IntoView {
         AppRoute::Teams => view! { <TeamsPage /> }.into_any(),
         AppRoute::NewTeam => view! { <NewTeamPage /> }.into_any(),
         AppRoute::Team(id) => view! { <TeamPage id=id /> }.into_any(),
+        AppRoute::Today => view! { <TodayPage /> }.into_any(),
+        AppRoute::Customers => view! { <CustomersPage /> }.into_any(),
+        AppRoute::NewCustomer => view! { <NewCustomerPage /> }.into_any(),
+        AppRoute::Customer(id) => view! { <CustomerPage id=id /> }.into_any(),
+        AppRoute::EditCustomer(id) => view! { <EditCustomerPage id=id /> }.into_any(),
+        AppRoute::Pool => view! { <PoolPage /> }.into_any(),
+        AppRoute::Contact(id) => view! { <ContactPage id=id /> }.into_any(),
+        AppRoute::NewContact(customer) => view! { <NewContactPage customer=customer /> }.into_any(),
         AppRoute::Login | AppRoute::NotFound => ().into_any(),
     };
 

@@ -21,28 +21,48 @@ pub enum AppRoute {
     Teams,
     NewTeam,
     Team(Uuid),
+    Today,
+    Customers,
+    NewCustomer,
+    Customer(Uuid),
+    EditCustomer(Uuid),
+    Pool,
+    Contact(Uuid),
+    /// A new contact of the customer with this id.
+    NewContact(Uuid),
     NotFound,
 }
 
 impl AppRoute {
-    /// The route of a URL path (without query or fragment).
-    pub fn parse(path: &str) -> AppRoute {
+    /// The route of a URL path, optionally followed by its query (`/contacts/new?customer_id=…`).
+    pub fn parse(url: &str) -> AppRoute {
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let path = path.trim_end_matches('/');
-        let mut segments = path.split('/').skip(1);
-        let route = match (segments.next(), segments.next()) {
-            (None, _) => AppRoute::Home,
-            (Some("login"), None) => AppRoute::Login,
-            (Some("profile"), None) => AppRoute::Profile,
-            (Some("api-keys"), None) => AppRoute::ApiKeys,
-            (Some("users"), None) => AppRoute::Users,
-            (Some("users"), Some("new")) => AppRoute::NewUser,
-            (Some("users"), Some(id)) => Uuid::parse_str(id).map_or(AppRoute::NotFound, AppRoute::User),
-            (Some("teams"), None) => AppRoute::Teams,
-            (Some("teams"), Some("new")) => AppRoute::NewTeam,
-            (Some("teams"), Some(id)) => Uuid::parse_str(id).map_or(AppRoute::NotFound, AppRoute::Team),
+        let segments: Vec<&str> = path.split('/').skip(1).collect();
+        let id = |s: &str, route: fn(Uuid) -> AppRoute| Uuid::parse_str(s).map_or(AppRoute::NotFound, route);
+        match segments.as_slice() {
+            [] => AppRoute::Home,
+            ["login"] => AppRoute::Login,
+            ["profile"] => AppRoute::Profile,
+            ["api-keys"] => AppRoute::ApiKeys,
+            ["users"] => AppRoute::Users,
+            ["users", "new"] => AppRoute::NewUser,
+            ["users", u] => id(u, AppRoute::User),
+            ["teams"] => AppRoute::Teams,
+            ["teams", "new"] => AppRoute::NewTeam,
+            ["teams", t] => id(t, AppRoute::Team),
+            ["today"] => AppRoute::Today,
+            ["pool"] => AppRoute::Pool,
+            ["customers"] => AppRoute::Customers,
+            ["customers", "new"] => AppRoute::NewCustomer,
+            ["customers", c] => id(c, AppRoute::Customer),
+            ["customers", c, "edit"] => id(c, AppRoute::EditCustomer),
+            ["contacts", "new"] => {
+                query_param(query, "customer_id").map_or(AppRoute::NotFound, |c| id(c, AppRoute::NewContact))
+            }
+            ["contacts", c] => id(c, AppRoute::Contact),
             _ => AppRoute::NotFound,
-        };
-        if segments.next().is_some() { AppRoute::NotFound } else { route }
+        }
     }
 
     pub fn href(self) -> String {
@@ -57,6 +77,14 @@ impl AppRoute {
             AppRoute::Teams => "/teams".to_owned(),
             AppRoute::NewTeam => "/teams/new".to_owned(),
             AppRoute::Team(id) => format!("/teams/{id}"),
+            AppRoute::Today => "/today".to_owned(),
+            AppRoute::Pool => "/pool".to_owned(),
+            AppRoute::Customers => "/customers".to_owned(),
+            AppRoute::NewCustomer => "/customers/new".to_owned(),
+            AppRoute::Customer(id) => format!("/customers/{id}"),
+            AppRoute::EditCustomer(id) => format!("/customers/{id}/edit"),
+            AppRoute::Contact(id) => format!("/contacts/{id}"),
+            AppRoute::NewContact(customer) => format!("/contacts/new?customer_id={customer}"),
             // Never linked to; it is what an unknown path becomes.
             AppRoute::NotFound => "/not-found".to_owned(),
         }
@@ -67,6 +95,11 @@ impl AppRoute {
         match self {
             AppRoute::NewUser | AppRoute::User(_) => AppRoute::Users,
             AppRoute::NewTeam | AppRoute::Team(_) => AppRoute::Teams,
+            AppRoute::NewCustomer
+            | AppRoute::Customer(_)
+            | AppRoute::EditCustomer(_)
+            | AppRoute::Contact(_)
+            | AppRoute::NewContact(_) => AppRoute::Customers,
             other => other,
         }
     }
@@ -135,7 +168,15 @@ impl Router {
 }
 
 fn current() -> AppRoute {
-    window().location().pathname().map_or(AppRoute::Home, |p| AppRoute::parse(&p))
+    let location = window().location();
+    let search = location.search().unwrap_or_default();
+    location.pathname().map_or(AppRoute::Home, |p| AppRoute::parse(&format!("{p}{search}")))
+}
+
+/// The value of `name` in a query string (`a=1&b=2`, with or without its `?`). Only ids and plain
+/// words are read from URLs, so no percent-decoding is needed.
+pub fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
 }
 
 pub fn use_router() -> Router {
@@ -201,6 +242,14 @@ mod tests {
             AppRoute::Teams,
             AppRoute::NewTeam,
             AppRoute::Team(id),
+            AppRoute::Today,
+            AppRoute::Pool,
+            AppRoute::Customers,
+            AppRoute::NewCustomer,
+            AppRoute::Customer(id),
+            AppRoute::EditCustomer(id),
+            AppRoute::Contact(id),
+            AppRoute::NewContact(id),
         ] {
             assert_eq!(AppRoute::parse(&route.href()), route, "{route:?}");
         }
@@ -212,7 +261,10 @@ mod tests {
         assert_eq!(AppRoute::parse("/users/"), AppRoute::Users);
         assert_eq!(AppRoute::parse("/users/not-a-uuid"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/users/new/extra"), AppRoute::NotFound);
-        assert_eq!(AppRoute::parse("/customers"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/customers/x/edit"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/contacts/new"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/contacts/new?customer_id=nope"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/pool/x"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/login/x"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/api-keys/x"), AppRoute::NotFound);
     }
@@ -223,5 +275,7 @@ mod tests {
         assert_eq!(AppRoute::User(id).section(), AppRoute::Users);
         assert_eq!(AppRoute::NewTeam.section(), AppRoute::Teams);
         assert_eq!(AppRoute::Profile.section(), AppRoute::Profile);
+        assert_eq!(AppRoute::EditCustomer(id).section(), AppRoute::Customers);
+        assert_eq!(AppRoute::NewContact(id).section(), AppRoute::Customers);
     }
 }

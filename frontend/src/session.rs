@@ -69,6 +69,31 @@ impl Session {
         self.auth.with(|a| matches!(a, Auth::SignedIn(me) if me.role == Role::Admin))
     }
 
+    /// The signed-in user's role; reactive.
+    pub fn role(&self) -> Option<Role> {
+        self.auth.with(|a| match a {
+            Auth::SignedIn(me) => Some(me.role),
+            _ => None,
+        })
+    }
+
+    /// Whether the signed-in user may take customers and change them: everyone but service
+    /// agents, who read every customer and change none. Reactive.
+    pub fn works_customers(&self) -> bool {
+        self.role().is_some_and(|r| r != Role::Service)
+    }
+
+    /// Whether the signed-in user may change a customer owned by `owner`, as far as the app can
+    /// tell: a rep their own, managers and administrators (the server has the final word on
+    /// managers, whose reach depends on their teams). Reactive.
+    pub fn may_change(&self, owner: Option<uuid::Uuid>) -> bool {
+        match self.role() {
+            Some(Role::Admin | Role::Manager) => true,
+            Some(Role::Sales) => owner.is_some() && owner == self.my_id(),
+            _ => false,
+        }
+    }
+
     /// The signed-in user's id, without tracking.
     pub fn my_id(&self) -> Option<uuid::Uuid> {
         self.auth.with_untracked(|a| match a {

@@ -238,6 +238,9 @@ async fn lists_filter_sort_and_page_without_repeats() {
     assert_eq!(count(ListQuery::new().param("owner_id", format!("{rep},none"))).await, 6);
     assert_eq!(count(ListQuery::new().param("owner_id", "me")).await, 6);
     assert_eq!(count(ListQuery::new().param("tags", "expo")).await, 1);
+    let two: Vec<String> =
+        admin.list_customers(&ListQuery::new().limit(2)).await.unwrap().data.iter().map(|c| c.id.to_string()).collect();
+    assert_eq!(count(ListQuery::new().param("id", two.join(","))).await, 2);
     assert_eq!(count(ListQuery::new().param("created_at[gte]", "2000-01-01")).await, 12);
     assert_eq!(count(ListQuery::new().param("created_at[lte]", "2000-01-01")).await, 0);
     // The rep's `me` is the rep.

@@ -51,6 +51,9 @@ pub fn field_error_key(pointer: &str, code: &str) -> Key {
         ("/email", "taken") => Key::ErrEmailTaken,
         (_, "taken") => Key::ErrTaken,
         (_, "invalid_email") => Key::ErrInvalidEmail,
+        (_, "invalid_phone") => Key::ErrInvalidPhone,
+        (_, "in_future") => Key::ErrDateInFuture,
+        ("/tags", "too_many") => Key::ErrTooManyTags,
         ("/password" | "/new", "too_short") => Key::ErrPasswordTooShort,
         (_, "too_short") => Key::ErrTooShort,
         (_, "too_long") => Key::ErrTooLong,
@@ -76,6 +79,11 @@ pub fn write_error(err: &ClientError) -> (Vec<(String, Key)>, Key) {
     (Vec::new(), Key::for_error(err))
 }
 
+/// The failures the shared checks of `kehu-core` found before sending, as the form marks them.
+pub fn check_errors(errors: kehu_core::validate::Errors) -> Vec<(String, Key)> {
+    errors.0.into_iter().map(|e| (e.pointer.clone(), field_error_key(&e.pointer, &e.code))).collect()
+}
+
 /// A field's message in the current language, with `{n}` standing for the shortest password.
 fn message(i18n: I18n, key: Key) -> String {
     i18n.t(key).replace("{n}", &MIN_PASSWORD_LEN.to_string())
@@ -98,6 +106,12 @@ pub enum Input {
     Count,
     /// A day, picked from the browser's calendar.
     Date,
+    /// A day and a time of day, in the reader's time zone.
+    DateTime,
+    /// A phone number: the phone shows its dial pad.
+    Tel,
+    /// A web address.
+    Url,
 }
 
 impl Input {
@@ -112,6 +126,9 @@ impl Input {
             Input::Decimal => ("text", "decimal", "off"),
             Input::Count => ("text", "numeric", "off"),
             Input::Date => ("date", "text", "off"),
+            Input::DateTime => ("datetime-local", "text", "off"),
+            Input::Tel => ("tel", "tel", "off"),
+            Input::Url => ("url", "url", "off"),
         }
     }
 }
@@ -144,6 +161,8 @@ impl Choice {
 pub enum Control {
     Text(Input),
     Select(Vec<Choice>),
+    /// Several lines of text.
+    Area,
 }
 
 /// One field of a form: a label above its control, a hint and the field's error below. The
@@ -189,6 +208,10 @@ impl FieldSpec {
         choices: Vec<Choice>,
     ) -> FieldSpec {
         FieldSpec { control: Control::Select(choices), ..FieldSpec::text(label, id, pointer, value) }
+    }
+
+    pub fn area(self) -> FieldSpec {
+        FieldSpec { control: Control::Area, ..self }
     }
 
     pub fn input(self, input: Input) -> FieldSpec {
@@ -237,7 +260,7 @@ impl FieldSpec {
                             type=kind
                             inputmode=mode
                             autocomplete=autocomplete
-                            autocapitalize=if input == Input::Email { "none" } else { "sentences" }
+                            autocapitalize=if matches!(input, Input::Email | Input::Url) { "none" } else { "sentences" }
                             spellcheck="false"
                             data-testid=id
                             placeholder=move || placeholder.map(|k| i18n.t(k))
@@ -255,6 +278,23 @@ impl FieldSpec {
                 }
                 .into_any()
             }
+            Control::Area => view! {
+                <textarea
+                    id=id
+                    class="input area"
+                    rows="3"
+                    data-testid=id
+                    placeholder=move || placeholder.map(|k| i18n.t(k))
+                    aria-invalid=move || if invalid() { "true" } else { "false" }
+                    aria-describedby=format!("{id}-error")
+                    prop:value=value
+                    on:input=move |ev| {
+                        value.set(event_target_value(&ev));
+                        edited();
+                    }
+                ></textarea>
+            }
+            .into_any(),
             Control::Select(choices) => {
                 select(id, value, choices, None, Signal::derive(invalid), Some(Callback::new(move |()| edited())))
                     .into_any()
@@ -325,6 +365,22 @@ pub fn select(
     }
 }
 
+/// A tick box with its label beside it, in the style of the scope picker's.
+pub fn checkbox(label: Key, id: &'static str, checked: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="check check-box">
+            <input
+                type="checkbox"
+                class="checkbox"
+                data-testid=id
+                prop:checked=checked
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            <span class="check-text">{tr(label)}</span>
+        </label>
+    }
+}
+
 /// The message about a whole form, present from the start so screen readers announce changes.
 #[component]
 pub fn FormAlert(error: RwSignal<Option<Key>>, errors: FieldErrors, testid: &'static str) -> impl IntoView {
@@ -368,6 +424,33 @@ pub fn SubmitButton(label: Key, busy_label: Key, pending: RwSignal<bool>, testid
     }
 }
 
+/// A button that runs an action on the server: it shows a spinner while `busy`, and refuses
+/// clicks while `disabled` (another action of the same kind running, say). Every such button of
+/// the app is this one, so it is compiled once.
+pub fn action_button(
+    class: &'static str,
+    testid: &'static str,
+    label: Key,
+    busy: Signal<bool>,
+    disabled: Signal<bool>,
+    on_click: Callback<()>,
+) -> AnyView {
+    view! {
+        <button
+            type="button"
+            class=class
+            data-testid=testid
+            disabled=move || disabled.get() || busy.get()
+            aria-busy=move || busy.get().to_string()
+            on:click=move |_| on_click.run(())
+        >
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{tr(label)}</span>
+        </button>
+    }
+    .into_any()
+}
+
 #[cfg(test)]
 mod tests {
     use super::field_error_key;
@@ -384,6 +467,8 @@ mod tests {
         assert_eq!(field_error_key("/parent_id", "cycle"), Key::ErrTeamCycle);
         assert_eq!(field_error_key("/team_id", "not_found"), Key::ErrGoneChoice);
         assert_eq!(field_error_key("/name", "something_new"), Key::ErrInvalidValue);
+        assert_eq!(field_error_key("/mobile", "invalid_phone"), Key::ErrInvalidPhone);
+        assert_eq!(field_error_key("/birthday", "in_future"), Key::ErrDateInFuture);
         assert_eq!(field_error_key("/scopes", "required"), Key::ErrNoScopes);
         assert_eq!(field_error_key("/scopes/2", "exceeds_role"), Key::ErrScopeNotHeld);
         assert_eq!(field_error_key("/expires_at", "must_be_future"), Key::ErrDateInPast);

@@ -20,6 +20,18 @@ pub enum Icon {
     Back,
     Key,
     Copy,
+    Phone,
+    Mail,
+    Building,
+    Calendar,
+    Note,
+    Pin,
+    Task,
+    Inbox,
+    Edit,
+    Clock,
+    Admin,
+    Close,
 }
 
 impl Icon {
@@ -46,6 +58,26 @@ impl Icon {
             Icon::Chevron => "M9 6l6 6-6 6",
             Icon::Back => "M15 6l-6 6 6 6",
             Icon::Key => "M3.5 15.5a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0-9 0M11.2 12.3 20 3.5M16.5 7l3 3M14 9.5l2.5 2.5",
+            Icon::Phone => {
+                "M5 4h3.5l2 5-2.5 1.5a11 11 0 0 0 5.5 5.5l1.5-2.5 5 2V19a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z"
+            }
+            Icon::Mail => "M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2zM3.5 7l8.5 6 8.5-6",
+            Icon::Building => {
+                "M4 21V5a2 2 0 0 1 2-2h8a2 2 0 0 1 2 2v16M16 9h2a2 2 0 0 1 2 2v10M2 21h20M8 7h4M8 11h4M8 15h4"
+            }
+            Icon::Calendar => {
+                "M4 7a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2zM4 10h16M8 3v4M16 3v4"
+            }
+            Icon::Note => "M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9zM14 3v6h6M8 13h8M8 17h5",
+            Icon::Pin => {
+                "M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21zM9.5 9.5a2.5 2.5 0 1 0 5 0a2.5 2.5 0 1 0-5 0"
+            }
+            Icon::Task => "M4 6a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2zM8.5 12l2.5 2.5 4.5-5",
+            Icon::Inbox => "M3 13h5l1.5 3h5l1.5-3h5M5.5 5h13L21 13v5a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-5z",
+            Icon::Edit => "M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16zM13.5 6.5l4 4",
+            Icon::Clock => "M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M12 7v5l3 2",
+            Icon::Admin => "M12 3l7 3v5c0 4.5-3 8.2-7 10-4-1.8-7-5.5-7-10V6zM9 12l2 2 4-4",
+            Icon::Close => "M6 6l12 12M18 6 6 18",
             Icon::Copy => {
                 "M9 9h9a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2v-9a2 2 0 0 1 2-2z\
                  M4 15V5a2 2 0 0 1 2-2h10"

@@ -2,6 +2,7 @@
 
 pub mod clipboard;
 pub mod dialog;
+pub mod feed;
 pub mod form;
 pub mod icons;
 pub mod lang_switch;

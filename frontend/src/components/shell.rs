@@ -8,6 +8,7 @@ use crate::components::LangSwitch;
 use crate::components::icons::{Icon, icon, logo};
 use crate::components::states::when;
 use crate::i18n::{Key, tr};
+use crate::pages::customers::CustomerList;
 use crate::routes::{AppRoute, Link, use_router};
 use crate::session::use_session;
 
@@ -19,6 +20,8 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
         {when(
             move || session.is_signed_in(),
             ViewFn::from(move || {
+                // Per sign-in, so one user's list is never shown to the next.
+                CustomerList::provide();
                 view! {
                     <div class="shell">
                         <Sidebar />
@@ -69,8 +72,20 @@ fn Sidebar() -> impl IntoView {
                 <NavLink route=AppRoute::Home label=Key::NavHome class="side-nav-link">
                     {icon(Icon::Home)}
                 </NavLink>
+                <NavLink route=AppRoute::Today label=Key::NavToday class="side-nav-link">
+                    {icon(Icon::Calendar)}
+                </NavLink>
+                <NavLink route=AppRoute::Customers label=Key::NavCustomers class="side-nav-link">
+                    {icon(Icon::Building)}
+                </NavLink>
+                // Service agents serve every customer and take none from the pool.
+                <div class="nav-group" hidden=move || !session.works_customers()>
+                    <NavLink route=AppRoute::Pool label=Key::NavPool class="side-nav-link">
+                        {icon(Icon::Inbox)}
+                    </NavLink>
+                </div>
                 // Hidden rather than left out, so the bar does not redraw when the session does.
-                <div class="nav-admin" hidden=move || !session.is_admin()>
+                <div class="nav-group" hidden=move || !session.is_admin()>
                     <p class="side-nav-group">{tr(Key::NavAdminGroup)}</p>
                     <NavLink route=AppRoute::Users label=Key::NavUsers class="side-nav-link">
                         {icon(Icon::Users)}
@@ -118,23 +133,35 @@ fn BottomNav() -> impl IntoView {
             data-testid="bottom-nav"
             aria-label=tr(Key::MainNavigation)
         >
-            <NavLink route=AppRoute::Home label=Key::NavHome class="bottom-nav-item">
+            // Five items at most, the most a phone's width holds with readable labels: pages that
+            // belong together share one, and the pages themselves switch between them (the day
+            // is on the home page; see `AdminTabs` and `AccountTabs`). Signing out is on the
+            // profile page, out of the way of a stray thumb.
+            <NavLink route=AppRoute::Home label=Key::NavHome class="bottom-nav-item" also=Some(AppRoute::Today)>
                 {icon(Icon::Home)}
             </NavLink>
-            <div class="nav-admin" hidden=move || !session.is_admin()>
-                <NavLink route=AppRoute::Users label=Key::NavUsers class="bottom-nav-item">
-                    {icon(Icon::Users)}
-                </NavLink>
-                <NavLink route=AppRoute::Teams label=Key::NavTeams class="bottom-nav-item">
-                    {icon(Icon::Teams)}
+            <NavLink route=AppRoute::Customers label=Key::NavCustomers class="bottom-nav-item">
+                {icon(Icon::Building)}
+            </NavLink>
+            <div class="nav-group" hidden=move || !session.works_customers()>
+                <NavLink route=AppRoute::Pool label=Key::NavPool class="bottom-nav-item">
+                    {icon(Icon::Inbox)}
                 </NavLink>
             </div>
-            // A phone's bar has room for five items at most, so the account pages share one; the
-            // pages themselves switch between profile and keys (see `AccountTabs`).
+            <div class="nav-group" hidden=move || !session.is_admin()>
+                <NavLink
+                    route=AppRoute::Users
+                    label=Key::NavAdmin
+                    class="bottom-nav-item"
+                    also=Some(AppRoute::Teams)
+                    testid="nav-admin"
+                >
+                    {icon(Icon::Admin)}
+                </NavLink>
+            </div>
             <NavLink route=AppRoute::Profile label=Key::NavProfile class="bottom-nav-item" also=Some(AppRoute::ApiKeys)>
                 {icon(Icon::Profile)}
             </NavLink>
-            <SignOutButton class="bottom-nav-item" />
         </nav>
     }
 }
@@ -145,13 +172,18 @@ fn NavLink(
     label: Key,
     class: &'static str,
     #[prop(default = None)] also: Option<AppRoute>,
+    #[prop(optional)] testid: &'static str,
     children: Children,
 ) -> impl IntoView {
     let testid = match route {
+        _ if !testid.is_empty() => testid,
         AppRoute::Users => "nav-users",
         AppRoute::Teams => "nav-teams",
         AppRoute::Profile => "nav-profile",
         AppRoute::ApiKeys => "nav-api-keys",
+        AppRoute::Today => "nav-today",
+        AppRoute::Customers => "nav-customers",
+        AppRoute::Pool => "nav-pool",
         _ => "nav-home",
     };
     view! {
@@ -173,6 +205,21 @@ pub fn AccountTabs() -> impl IntoView {
             </Link>
             <Link route=AppRoute::ApiKeys class="tab" testid="tab-api-keys" nav=true>
                 {tr(Key::NavApiKeys)}
+            </Link>
+        </nav>
+    }
+}
+
+/// Switches between the administrators' pages on a phone, whose bottom bar has one item for them.
+#[component]
+pub fn AdminTabs() -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label=tr(Key::NavAdminGroup) data-testid="admin-tabs">
+            <Link route=AppRoute::Users class="tab" testid="tab-users" nav=true>
+                {tr(Key::NavUsers)}
+            </Link>
+            <Link route=AppRoute::Teams class="tab" testid="tab-teams" nav=true>
+                {tr(Key::NavTeams)}
             </Link>
         </nav>
     }
@@ -202,7 +249,7 @@ pub fn initial(name: &str) -> String {
 }
 
 #[component]
-fn SignOutButton(class: &'static str) -> impl IntoView {
+pub fn SignOutButton(class: &'static str) -> impl IntoView {
     let session = use_session();
     let pending = RwSignal::new(false);
     view! {

@@ -55,6 +55,26 @@ pub fn NotAllowed() -> impl IntoView {
     }
 }
 
+/// Shown in place of a record that does not exist, or that the user may not see: the API answers
+/// both with 404, so that what exists is not given away.
+#[component]
+pub fn NotFoundState() -> impl IntoView {
+    view! {
+        <div class="page">
+            <div class="state state-page" data-testid="not-found">
+                <span class="state-icon">
+                    {icon(Icon::Search)}
+                </span>
+                <h1 class="state-title">{tr(Key::RecordNotFoundTitle)}</h1>
+                <p class="state-hint">{tr(Key::RecordNotFoundBody)}</p>
+                <Link route=AppRoute::Customers class="btn btn-primary">
+                    {tr(Key::NavCustomers)}
+                </Link>
+            </div>
+        </div>
+    }
+}
+
 /// `f`'s value as a signal that notifies only when the value changes. A `Memo` does the same;
 /// this is built from the signal and effect code the app carries anyway, which keeps the
 /// download smaller. Unlike a memo it catches up one tick after its sources change.
@@ -77,6 +97,21 @@ where
 pub fn when(cond: impl Fn() -> bool + 'static, yes: ViewFn, no: ViewFn) -> impl IntoView {
     let cond = distinct(cond);
     move || if cond.get() { yes.run() } else { no.run() }
+}
+
+/// A part of a page redrawn whenever what `f` reads changes. Every such part shares one compiled
+/// copy of the redrawing code; a closure of its own in a view would compile a copy for each.
+pub fn dynamic(f: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
+    redraw(ViewFn::from(f))
+}
+
+fn redraw(f: ViewFn) -> impl IntoView {
+    move || f.run()
+}
+
+/// Text that follows what `f` reads; like [`dynamic`], one compiled copy serves every use.
+pub fn live(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
+    Signal::derive(f)
 }
 
 /// Draws `children` for administrators only; the children's own data loads only then.

@@ -6,7 +6,7 @@ use js_sys::Date;
 use js_sys::Intl::{DateTimeFormatOptions, DateTimeStyle};
 use wasm_bindgen::JsValue;
 
-use crate::i18n::Lang;
+use crate::i18n::{Key, Lang};
 
 fn js_date(t: DateTime<Utc>) -> Date {
     Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
@@ -25,6 +25,66 @@ pub fn day_and_time(t: DateTime<Utc>, lang: Lang) -> String {
     options.set_date_style(DateTimeStyle::Medium);
     options.set_time_style(DateTimeStyle::Short);
     js_date(t).to_locale_string(lang.code(), &options).into()
+}
+
+/// A time of day, e.g. "2:05 PM" or "14:05".
+pub fn time_of_day(t: DateTime<Utc>, lang: Lang) -> String {
+    let options = DateTimeFormatOptions::new();
+    options.set_time_style(DateTimeStyle::Short);
+    js_date(t).to_locale_time_string_with_options(lang.code(), &options).into()
+}
+
+/// How long ago (or how far ahead) `t` is, in the largest unit that fits: "3 days ago",
+/// "yesterday", "in 2 hours", "3天前". Beyond a month the day itself says more.
+pub fn relative(t: DateTime<Utc>, lang: Lang) -> String {
+    let seconds = (t - now()).num_seconds();
+    let minutes = seconds / 60;
+    let (value, unit) = match minutes.abs() {
+        0 => return lang.text(Key::JustNow).to_owned(),
+        1..60 => (minutes, "minute"),
+        60..1440 => (minutes / 60, "hour"),
+        1440..43200 => (minutes / 1440, "day"),
+        _ => return day(t, lang),
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+    let locales = js_sys::Array::of1(&lang.code().into());
+    js_sys::Intl::RelativeTimeFormat::new(&locales, &options).format(value as f64, unit).into()
+}
+
+/// What a `datetime-local` field holds for `t` in the reader's time zone: `2026-03-01T14:05`.
+pub fn local_input(t: DateTime<Utc>) -> String {
+    let d = js_date(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// Reads a `datetime-local` field's value as a time in the reader's time zone.
+pub fn parse_local_input(text: &str) -> Option<DateTime<Utc>> {
+    let (date, time) = text.trim().split_once('T')?;
+    let day = Day::parse(date)?;
+    let (h, m) = time.split_once(':')?;
+    let (h, m) = (h.parse::<i32>().ok()?, m.get(..2).unwrap_or(m).parse::<i32>().ok()?);
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    let month = i32::try_from(day.month).ok()? - 1;
+    let d = Date::new_with_year_month_day_hr_min(day.year, month, i32::try_from(day.day).ok()?, h, m);
+    DateTime::from_timestamp_millis(d.get_time() as i64)
+}
+
+/// Tomorrow at 9 in the morning, in the reader's time zone: when a follow-up is usually due.
+pub fn tomorrow_morning() -> DateTime<Utc> {
+    let d = Date::new_0();
+    let next =
+        Date::new_with_year_month_day_hr_min(d.get_full_year(), d.get_month() as i32, d.get_date() as i32 + 1, 9, 0);
+    DateTime::from_timestamp_millis(next.get_time() as i64).unwrap_or_else(now)
 }
 
 /// The browser's clock: the standard library has none on wasm32.

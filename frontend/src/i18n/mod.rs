@@ -4,8 +4,14 @@
 //! The choice is remembered in `localStorage`; without one, the browser's language decides.
 
 mod en;
+mod key;
 mod zh_cn;
 
+pub use key::Key;
+
+use kehu_core::activity::ActivityKind;
+use kehu_core::contact::ContactChannel;
+use kehu_core::customer::{CustomerKind, CustomerLevel, CustomerSource, LifecycleStage};
 use kehu_core::user::{Locale, Role};
 use leptos::prelude::*;
 
@@ -70,250 +76,6 @@ impl Lang {
 /// Private browsing and locked-down profiles may refuse storage; the app then just forgets.
 fn local_storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
-}
-
-/// Names of the strings; see `en.rs` for what each one says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    BrandName,
-    BrandTagline,
-    HeroPointHistory,
-    HeroPointPipeline,
-    HeroPointAnywhere,
-    /// The name of the language a switch offers, written in that language.
-    OtherLanguage,
-    SwitchLanguage,
-    RestoringSession,
-    SignInTitle,
-    SignInSubtitle,
-    EmailLabel,
-    EmailPlaceholder,
-    PasswordLabel,
-    SignInButton,
-    SigningIn,
-    ErrMissingFields,
-    ErrInvalidCredentials,
-    ErrRateLimited,
-    ErrInvalidInput,
-    ErrSessionExpired,
-    ErrServer,
-    ErrNetwork,
-    ErrUnexpected,
-    MainNavigation,
-    NavHome,
-    SignOut,
-    /// Contains `{name}`.
-    Greeting,
-    HomeIntro,
-    AccountHeading,
-    NameLabel,
-    RoleLabel,
-    RoleAdmin,
-    RoleManager,
-    RoleSales,
-    RoleService,
-    TodayHeading,
-    TodayEmpty,
-    TodayEmptyHint,
-    NotFoundTitle,
-    NotFoundBody,
-    BackHome,
-    StartupFailed,
-    NavUsers,
-    NavTeams,
-    NavProfile,
-    /// Heading over the administrators' items in the sidebar.
-    NavAdminGroup,
-    Loading,
-    LoadFailed,
-    TryAgain,
-    LoadMore,
-    Cancel,
-    SaveChanges,
-    Saving,
-    Delete,
-    /// Shown after the label of a field that may stay empty.
-    Optional,
-    /// Contains `{name}`.
-    NoChanges,
-    NotAllowedTitle,
-    NotAllowedBody,
-    UsersTitle,
-    UsersLede,
-    NewUser,
-    NewUserTitle,
-    EditUserTitle,
-    SearchUsers,
-    AllRoles,
-    StatusLabel,
-    AllStatuses,
-    StatusActive,
-    StatusInactive,
-    UsersEmpty,
-    UsersNoMatch,
-    ClearFilters,
-    UserNotFound,
-    TeamLabel,
-    NoTeam,
-    DiscountLabel,
-    DiscountHint,
-    PoolCapLabel,
-    PoolCapHint,
-    NoLimit,
-    NewPasswordLabel,
-    /// Contains `{n}`, the shortest password allowed.
-    PasswordHint,
-    ResetPasswordHint,
-    CreateUser,
-    /// Contains `{name}`.
-    UserCreated,
-    /// Contains `{name}`.
-    UserSaved,
-    Deactivate,
-    Reactivate,
-    /// Contains `{name}`.
-    DeactivateBody,
-    /// Contains `{name}`.
-    ReactivateBody,
-    /// Contains `{name}`.
-    UserDeactivated,
-    /// Contains `{name}`.
-    UserReactivated,
-    TeamsTitle,
-    TeamsLede,
-    NewTeam,
-    NewTeamTitle,
-    EditTeamTitle,
-    TeamsEmpty,
-    TeamsEmptyHint,
-    TeamNotFound,
-    TeamNameLabel,
-    ParentTeamLabel,
-    ParentTeamHint,
-    TopLevel,
-    ManagerLabel,
-    ManagerHint,
-    NoManager,
-    /// Contains `{name}`.
-    ManagedBy,
-    /// Contains `{n}`.
-    MemberCountOne,
-    /// Contains `{n}`.
-    MemberCount,
-    CreateTeam,
-    /// Contains `{name}`.
-    TeamCreated,
-    /// Contains `{name}`.
-    TeamSaved,
-    /// Contains `{name}`.
-    TeamDeleted,
-    /// Contains `{name}`.
-    /// Contains `{name}`.
-    DeleteTeamBody,
-    ProfileTitle,
-    ProfileLede,
-    LanguageLabel,
-    LanguageHint,
-    ProfileSaved,
-    ChangePasswordHeading,
-    CurrentPasswordLabel,
-    ConfirmPasswordLabel,
-    ChangePassword,
-    PasswordChanged,
-    ErrCheckFields,
-    ErrRequired,
-    ErrInvalidEmail,
-    ErrEmailTaken,
-    ErrTaken,
-    ErrTooShort,
-    ErrTooLong,
-    ErrOutOfRange,
-    ErrPercentRange,
-    ErrNotANumber,
-    ErrWholeNumber,
-    /// Contains `{n}`.
-    ErrPasswordTooShort,
-    ErrPasswordMismatch,
-    ErrCurrentPassword,
-    ErrGoneChoice,
-    ErrTeamCycle,
-    ErrInvalidValue,
-    ErrStale,
-    ErrForbidden,
-    ErrGone,
-    ErrConflict,
-    ErrLastAdmin,
-    ErrTeamInUse,
-    NavApiKeys,
-    AccountNavigation,
-    ApiKeysTitle,
-    ApiKeysLede,
-    ApiKeysNew,
-    ApiKeysEmpty,
-    ApiKeysEmptyHint,
-    ApiKeyActive,
-    ApiKeyRevoked,
-    ApiKeyExpired,
-    /// Contains `{date}`.
-    ApiKeyExpiresOn,
-    /// Contains `{date}`.
-    ApiKeyExpiredOn,
-    ApiKeyNoExpiry,
-    /// Contains `{date}`.
-    ApiKeyLastUsed,
-    ApiKeyNeverUsed,
-    /// Contains `{date}`.
-    ApiKeyRevokedOn,
-    /// Contains `{date}`.
-    ApiKeyCreatedOn,
-    /// Contains `{name}`.
-    ApiKeyOwner,
-    Revoke,
-    Revoking,
-    /// Contains `{name}`.
-    RevokeKeyBody,
-    /// Contains `{name}`.
-    ApiKeyRevokedNotice,
-    NewKeyHeading,
-    ApiKeyNameLabel,
-    ApiKeyNamePlaceholder,
-    ApiKeyNameHint,
-    ScopesLabel,
-    ScopesHint,
-    /// Heads the column of record types in the scope picker.
-    ScopeRecords,
-    ScopeRead,
-    ScopeWrite,
-    ScopeOther,
-    ResCustomers,
-    ResContacts,
-    ResLeads,
-    ResProducts,
-    ResQuotes,
-    ResPurchases,
-    ResComplaints,
-    ResActivities,
-    ScopeAnalytics,
-    ScopeWebhooks,
-    ScopeAdmin,
-    ExpiryLabel,
-    ExpiryHint,
-    ApiKeyCreate,
-    Creating,
-    /// Contains `{name}`.
-    ApiKeyCreatedTitle,
-    SecretWarning,
-    SecretLabel,
-    SecretHint,
-    SecretSafety,
-    Copy,
-    Copied,
-    CopyFailed,
-    Done,
-    ErrNoScopes,
-    ErrScopeNotHeld,
-    ErrScopeUnknown,
-    ErrDateInPast,
 }
 
 /// The app's current language, shared through context.
@@ -408,6 +170,75 @@ pub fn role_key(role: Role) -> Key {
     }
 }
 
+pub fn level_key(level: CustomerLevel) -> Key {
+    match level {
+        CustomerLevel::A => Key::LevelA,
+        CustomerLevel::B => Key::LevelB,
+        CustomerLevel::C => Key::LevelC,
+        CustomerLevel::D => Key::LevelD,
+    }
+}
+
+pub fn stage_key(stage: LifecycleStage) -> Key {
+    match stage {
+        LifecycleStage::Prospect => Key::StageProspect,
+        LifecycleStage::Active => Key::StageActive,
+        LifecycleStage::Inactive => Key::StageInactive,
+        LifecycleStage::Lost => Key::StageLost,
+        LifecycleStage::NoNeed => Key::StageNoNeed,
+    }
+}
+
+pub fn kind_key(kind: CustomerKind) -> Key {
+    match kind {
+        CustomerKind::Company => Key::KindCompany,
+        CustomerKind::Individual => Key::KindIndividual,
+    }
+}
+
+pub fn source_key(source: CustomerSource) -> Key {
+    match source {
+        CustomerSource::Web => Key::SourceWeb,
+        CustomerSource::Referral => Key::SourceReferral,
+        CustomerSource::TradeShow => Key::SourceTradeShow,
+        CustomerSource::Campaign => Key::SourceCampaign,
+        CustomerSource::ColdCall => Key::SourceColdCall,
+        CustomerSource::Other => Key::SourceOther,
+    }
+}
+
+pub fn activity_key(kind: ActivityKind) -> Key {
+    match kind {
+        ActivityKind::Note => Key::ActNote,
+        ActivityKind::Call => Key::ActCall,
+        ActivityKind::Visit => Key::ActVisit,
+        ActivityKind::Meeting => Key::ActMeeting,
+        ActivityKind::Email => Key::ActEmail,
+        ActivityKind::Task => Key::ActTask,
+    }
+}
+
+pub fn channel_key(channel: ContactChannel) -> Key {
+    match channel {
+        ContactChannel::Phone => Key::ChannelPhone,
+        ContactChannel::Email => Key::ChannelEmail,
+        ContactChannel::Sms => Key::ChannelSms,
+        ContactChannel::Wechat => Key::ChannelWechat,
+        ContactChannel::Visit => Key::ChannelVisit,
+    }
+}
+
+/// What a duplicate was matched on (`name`, `phone`, `email`, `tax_id`).
+pub fn matched_key(on: &str) -> Key {
+    match on {
+        "name" => Key::MatchName,
+        "phone" => Key::MatchPhone,
+        "email" => Key::MatchEmail,
+        "tax_id" => Key::MatchTaxId,
+        _ => Key::MatchOther,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,7 +263,16 @@ mod tests {
             Key::RevokeKeyBody,
             Key::ApiKeyRevokedNotice,
             Key::ApiKeyCreatedTitle,
+            Key::ClaimedNotice,
+            Key::ReleasedNotice,
+            Key::ReleaseBody,
+            Key::EditCustomerTitle,
+            Key::CustomerCreated,
+            Key::CustomerSaved,
+            Key::ContactCreated,
+            Key::ContactSaved,
         ];
+        let timed = [Key::LastContact, Key::DueAt];
         let dated = [
             Key::ApiKeyExpiresOn,
             Key::ApiKeyExpiredOn,
@@ -448,6 +288,10 @@ mod tests {
             for key in counted {
                 assert!(lang.text(key).contains("{n}"), "{lang:?} {key:?}");
             }
+            for key in timed {
+                assert!(lang.text(key).contains("{when}"), "{lang:?} {key:?}");
+            }
+            assert!(lang.text(Key::MatchedOn).contains("{fields}"));
             for key in dated {
                 assert!(lang.text(key).contains("{date}"), "{lang:?} {key:?}");
             }

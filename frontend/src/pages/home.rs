@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 
-use crate::components::icons::{Icon, icon};
 use crate::components::shell::initial;
 use crate::i18n::{Key, role_key, tr, use_i18n};
+use crate::pages::today::MyDay;
 use crate::session::use_session;
 
-/// Handles `/`.
+/// Handles `/`: the day first, since that is what a rep opens the app for.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -22,48 +22,35 @@ pub fn HomePage() -> impl IntoView {
                 </h1>
                 <p class="page-lede">{tr(Key::HomeIntro)}</p>
             </header>
-            <div class="grid">
-                <section class="card" aria-labelledby="account-heading">
-                    <h2 class="card-title" id="account-heading">
-                        {tr(Key::AccountHeading)}
-                    </h2>
-                    <div class="profile">
-                        <span class="avatar avatar-lg" aria-hidden="true">
-                            {move || initial(&name())}
-                        </span>
-                        <dl class="facts">
-                            <div class="fact">
-                                <dt>{tr(Key::NameLabel)}</dt>
-                                <dd data-testid="home-user-name">{move || name()}</dd>
-                            </div>
-                            <div class="fact">
-                                <dt>{tr(Key::EmailLabel)}</dt>
-                                <dd data-testid="home-user-email">{move || email()}</dd>
-                            </div>
-                            <div class="fact">
-                                <dt>{tr(Key::RoleLabel)}</dt>
-                                <dd>
-                                    <span class="badge" data-testid="home-user-role">
-                                        {move || role()}
-                                    </span>
-                                </dd>
-                            </div>
-                        </dl>
-                    </div>
-                </section>
-                <section class="card" aria-labelledby="today-heading">
-                    <h2 class="card-title" id="today-heading">
-                        {tr(Key::TodayHeading)}
-                    </h2>
-                    <div class="empty" data-testid="today-empty">
-                        <span class="empty-icon">
-                            {icon(Icon::Check)}
-                        </span>
-                        <p class="empty-title">{tr(Key::TodayEmpty)}</p>
-                        <p class="empty-hint">{tr(Key::TodayEmptyHint)}</p>
-                    </div>
-                </section>
-            </div>
+            <MyDay />
+            <section class="card home-account" aria-labelledby="account-heading">
+                <h2 class="card-title" id="account-heading">
+                    {tr(Key::AccountHeading)}
+                </h2>
+                <div class="profile">
+                    <span class="avatar avatar-lg" aria-hidden="true">
+                        {move || initial(&name())}
+                    </span>
+                    <dl class="facts">
+                        <div class="fact">
+                            <dt>{tr(Key::NameLabel)}</dt>
+                            <dd data-testid="home-user-name">{move || name()}</dd>
+                        </div>
+                        <div class="fact">
+                            <dt>{tr(Key::EmailLabel)}</dt>
+                            <dd data-testid="home-user-email">{move || email()}</dd>
+                        </div>
+                        <div class="fact">
+                            <dt>{tr(Key::RoleLabel)}</dt>
+                            <dd>
+                                <span class="badge" data-testid="home-user-role">
+                                    {move || role()}
+                                </span>
+                            </dd>
+                        </div>
+                    </dl>
+                </div>
+            </section>
         </div>
     }
 }

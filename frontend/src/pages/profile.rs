@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use crate::components::form::{
     Choice, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, SuccessAlert, write_error,
 };
-use crate::components::shell::AccountTabs;
+use crate::components::shell::{AccountTabs, SignOutButton};
 use crate::components::states::PageHead;
 use crate::i18n::{Key, Lang, role_key, tr, use_i18n};
 use crate::session::use_session;
@@ -22,6 +22,10 @@ pub fn ProfilePage() -> impl IntoView {
             <div class="grid">
                 <ProfileForm />
                 <PasswordForm />
+            </div>
+            // A wide screen's sidebar has its own; a phone's bottom bar leaves it here.
+            <div class="phone-only profile-sign-out">
+                <SignOutButton class="btn btn-danger-ghost btn-block" />
             </div>
         </div>
     }

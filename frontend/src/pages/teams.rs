@@ -5,6 +5,7 @@ use crate::components::form::SuccessAlert;
 use crate::components::icons::{Icon, icon};
 use crate::components::list::ListRow;
 use crate::components::notice::use_notices;
+use crate::components::shell::AdminTabs;
 use crate::components::states::{AdminOnly, LoadFailed, Loading, PageHead};
 use crate::data::{Directory, load_directory, tree_order};
 use crate::i18n::{Key, tr, use_i18n};
@@ -73,6 +74,7 @@ fn TeamList() -> impl IntoView {
 
     view! {
         <div class="page">
+            <AdminTabs />
             <PageHead title=Signal::derive(move || i18n.t(Key::TeamsTitle).to_owned()) lede=Key::TeamsLede>
                 <Link route=AppRoute::NewTeam class="btn btn-primary" testid="teams-new">
                     {icon(Icon::Plus)}

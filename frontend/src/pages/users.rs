@@ -10,6 +10,7 @@ use crate::components::form::{Choice, SuccessAlert, select};
 use crate::components::icons::{Icon, icon};
 use crate::components::list::ListRow;
 use crate::components::notice::use_notices;
+use crate::components::shell::AdminTabs;
 use crate::components::states::{AdminOnly, LoadFailed, Loading, PageHead};
 use crate::data::{load_directory, team_name};
 use crate::i18n::{Key, role_key, tr, use_i18n};
@@ -215,6 +216,7 @@ fn UserList() -> impl IntoView {
 
     view! {
         <div class="page">
+            <AdminTabs />
             <PageHead title=Signal::derive(move || i18n.t(Key::UsersTitle).to_owned()) lede=Key::UsersLede>
                 <Link route=AppRoute::NewUser class="btn btn-primary" testid="users-new">
                     {icon(Icon::Plus)}

@@ -46,7 +46,8 @@ const SORTS: [(&str, CustomerSort); 4] = [
     ("last_activity_at", CustomerSort::LastActivityAt),
 ];
 
-const FILTERS: [&str; 15] = [
+const FILTERS: [&str; 16] = [
+    "id",
     "q",
     "kind",
     "level",
@@ -82,7 +83,13 @@ fn customer_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<Custom
     let (gt_created, gt_updated) = (list.filter_time("created_at[gt]")?, list.filter_time("updated_at[gt]")?);
     // `[gt]` on microsecond timestamps is `[gte]` of the next microsecond.
     let next = |t: NaiveDateTime| t + chrono::Duration::microseconds(1);
+    let ids = list.filter_any("id", |v| Uuid::parse_str(v).ok())?;
+    if ids.len() > kehu_core::list::MAX_LIMIT as usize {
+        let detail = format!("id takes at most {} ids", kehu_core::list::MAX_LIMIT);
+        return Err(ApiError::with_detail(kehu_core::ErrorCode::InvalidParameter, detail));
+    }
     Ok(CustomerFilter {
+        ids,
         levels: list.filter_any("level", CustomerLevel::parse)?,
         categories: strings(list, "category"),
         stages: list.filter_any("lifecycle_stage", LifecycleStage::parse)?,
@@ -109,6 +116,7 @@ fn customer_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<Custom
         ("sort" = Option<String>, Query, description = "`name` (default), `created_at`, `updated_at` or `last_activity_at` (a customer never contacted counts from its creation); `-` for descending"),
         ("include" = Option<String>, Query, description = "`total_count`"),
         ("q" = Option<String>, Query, description = "Substring of the name, email or tax id in any case, or digits of the phone (`华为`, `acme`, `138`)"),
+        ("id" = Option<String>, Query, description = "Any of these customer ids, comma-separated (at most 100)"),
         ("kind" = Option<String>, Query, description = "Any of, comma-separated"),
         ("level" = Option<String>, Query, description = "Any of, comma-separated: `a,b`"),
         ("category" = Option<String>, Query, description = "Any of, comma-separated"),

@@ -175,6 +175,8 @@ pub struct OwnerFilter {
 /// What a customer list may be narrowed to; every `Vec` means "any of", empty means "no filter".
 #[derive(Debug, Clone, Default)]
 pub struct CustomerFilter {
+    /// Any of these customers (to name the customers of a page of other records in one call).
+    pub ids: Vec<Uuid>,
     pub levels: Vec<CustomerLevel>,
     pub categories: Vec<String>,
     pub stages: Vec<LifecycleStage>,
@@ -281,6 +283,9 @@ fn search_condition(
 
 fn filtered(vis: &Visibility, filter: &CustomerFilter, backend: Backend) -> Boxed {
     let mut query = visible(vis);
+    if !filter.ids.is_empty() {
+        query = query.filter(customers::id.eq_any(filter.ids.iter().copied().map(Id).collect::<Vec<_>>()));
+    }
     if !filter.levels.is_empty() {
         query = query.filter(customers::level.eq_any(strings(&filter.levels, |l| l.as_str())));
     }
