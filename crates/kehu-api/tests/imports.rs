@@ -76,6 +76,23 @@ async fn a_dry_run_reports_every_bad_row_and_writes_nothing() {
 }
 
 #[actix_web::test]
+async fn an_upload_over_the_limit_is_refused_and_leaves_no_file() {
+    let app = TestApp::spawn_with(&[("KEHU_MAX_IMPORT_BYTES", "1000")]).await;
+    let admin = app.admin().await;
+    let big = format!("name\n{}", "Some customer\n".repeat(200));
+    let err = admin.start_import(ImportResource::Customers, true, big.into_bytes()).await.unwrap_err();
+    assert_eq!(err.code(), Some(kehu_core::ErrorCode::PayloadTooLarge));
+    let job = admin.start_import(ImportResource::Customers, true, b"name\nSmall\n".to_vec()).await.unwrap();
+    assert_eq!(wait(&admin, &job).await.created_rows, 1);
+    // Neither the refused file nor the finished one stays on disk.
+    let left = std::fs::read_dir(app.data_dir().join("imports")).unwrap().count();
+    assert_eq!(left, 0);
+    let err = admin.start_import(ImportResource::Customers, true, b"x".to_vec()).await;
+    assert!(err.is_ok(), "a bad file is the job's failure, not the upload's");
+    app.stop().await;
+}
+
+#[actix_web::test]
 async fn imports_create_then_update_by_external_id() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;

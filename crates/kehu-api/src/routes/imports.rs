@@ -57,24 +57,20 @@ async fn create_import(
     let dir = state.config.data_dir.join("imports");
     std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
     let path = dir.join(format!("{}.csv", Uuid::now_v7()));
-    let mut file = std::fs::File::create(&path).map_err(ApiError::internal)?;
-    let mut size = 0usize;
-    let limit = state.config.max_import_bytes;
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::with_detail(ErrorCode::MalformedRequest, e.to_string()))?;
-        size += chunk.len();
-        if size > limit {
-            drop(file);
-            let _ = std::fs::remove_file(&path);
-            return Err(ApiError::with_detail(ErrorCode::PayloadTooLarge, format!("the file is over {limit} bytes")));
-        }
-        file.write_all(&chunk).map_err(ApiError::internal)?;
+    if let Err(e) = receive(&mut payload, &path, state.config.max_import_bytes).await {
+        // A refused or broken upload leaves nothing behind.
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
     }
-    file.flush().map_err(ApiError::internal)?;
-    drop(file);
 
     let job_who = who.clone();
-    let job = state.db(move |conn| imports::create(conn, &job_who, resource, dry_run)).await?;
+    let job = match state.db(move |conn| imports::create(conn, &job_who, resource, dry_run)).await {
+        Ok(job) => job,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+    };
     let (id, runner) = (job.id, state.clone());
     actix_web::rt::spawn(async move {
         // The job records its own failure; this only keeps the error in the log.
@@ -83,6 +79,21 @@ async fn create_import(
         }
     });
     Ok(HttpResponse::Accepted().insert_header((header::LOCATION, format!("/api/v1/imports/{id}"))).json(job))
+}
+
+/// Writes the request body to `path`, refusing it past `limit` bytes.
+async fn receive(payload: &mut web::Payload, path: &std::path::Path, limit: usize) -> ApiResult<()> {
+    let mut file = std::fs::File::create(path).map_err(ApiError::internal)?;
+    let mut size = 0usize;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::with_detail(ErrorCode::MalformedRequest, e.to_string()))?;
+        size += chunk.len();
+        if size > limit {
+            return Err(ApiError::with_detail(ErrorCode::PayloadTooLarge, format!("the file is over {limit} bytes")));
+        }
+        file.write_all(&chunk).map_err(ApiError::internal)?;
+    }
+    file.flush().map_err(ApiError::internal)
 }
 
 /// Handles `GET /api/v1/imports/{id}`.

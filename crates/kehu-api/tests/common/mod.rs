@@ -147,6 +147,11 @@ impl TestApp {
         (user.id, client)
     }
 
+    /// The server's data folder.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// A direct connection to the test's database.
     pub fn store(&self) -> kehu_store::Store {
         kehu_store::Store::connect(&self.database_url, 1).unwrap()

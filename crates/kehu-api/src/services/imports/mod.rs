@@ -162,22 +162,32 @@ fn finish(conn: &mut DbConnection, id: Uuid, status: ImportStatus, message: Opti
     Ok(imports::update(conn, id, &changes)?)
 }
 
-/// Runs a job to its end; the file is removed afterwards. A failure other than bad rows (the
-/// database gone, say) is recorded on the job as well as returned.
+/// Runs a job to its end. The file is removed before the job says it is done, so a finished job
+/// leaves nothing on disk. A failure other than bad rows (the database gone, say) is recorded on
+/// the job as well as returned.
 pub fn run(conn: &mut DbConnection, who: &Principal, id: Uuid, path: &Path) -> ApiResult<()> {
     let outcome = run_inner(conn, who, id, path);
     if let Err(e) = std::fs::remove_file(path) {
         tracing::warn!(error = %e, "could not remove an import's file");
     }
-    if let Err(e) = &outcome {
-        tracing::warn!(error = %e, import = %id, "import failed");
-        let message = e.detail.clone().unwrap_or_else(|| "the import failed; nothing was written".to_owned());
-        finish(conn, id, ImportStatus::Failed, Some(message))?;
+    match outcome {
+        Ok((status, message)) => finish(conn, id, status, message),
+        Err(e) => {
+            tracing::warn!(error = %e, import = %id, "import failed");
+            let message = e.detail.clone().unwrap_or_else(|| "the import failed; nothing was written".to_owned());
+            finish(conn, id, ImportStatus::Failed, Some(message))?;
+            Err(e)
+        }
     }
-    outcome
 }
 
-fn run_inner(conn: &mut DbConnection, who: &Principal, id: Uuid, path: &Path) -> ApiResult<()> {
+/// Checks and (unless a dry run) writes the file; the job's final status and message.
+fn run_inner(
+    conn: &mut DbConnection,
+    who: &Principal,
+    id: Uuid,
+    path: &Path,
+) -> ApiResult<(ImportStatus, Option<String>)> {
     let job = imports::find(conn, id, None)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     let vis = who.visibility(conn)?;
     let resource = ImportResource::parse(&job.resource).ok_or_else(|| job_error("unknown resource"))?;
@@ -201,13 +211,11 @@ fn run_inner(conn: &mut DbConnection, who: &Principal, id: Uuid, path: &Path) ->
         progress(conn, id, &tally, ImportStatus::Running, ImportPhase::Checking)
     })?;
     if job.dry_run {
-        progress(conn, id, &tally, ImportStatus::Succeeded, ImportPhase::Done)?;
-        return finish(conn, id, ImportStatus::Succeeded, None);
+        return Ok((ImportStatus::Succeeded, None));
     }
     if tally.error_count > 0 {
-        progress(conn, id, &tally, ImportStatus::Failed, ImportPhase::Done)?;
         let message = format!("{} of {} rows are bad; nothing was written", tally.error_count, tally.rows);
-        return finish(conn, id, ImportStatus::Failed, Some(message));
+        return Ok((ImportStatus::Failed, Some(message)));
     }
 
     // Pass 2: write it all, or nothing.
@@ -230,8 +238,9 @@ fn run_inner(conn: &mut DbConnection, who: &Principal, id: Uuid, path: &Path) ->
     })?;
     tally.created = created;
     tally.updated = updated;
-    progress(conn, id, &tally, ImportStatus::Succeeded, ImportPhase::Done)?;
-    finish(conn, id, ImportStatus::Succeeded, None)
+    // The counts of what was written; `finish` then marks the job done.
+    progress(conn, id, &tally, ImportStatus::Running, ImportPhase::Writing)?;
+    Ok((ImportStatus::Succeeded, None))
 }
 
 /// A field's JSON Pointer as the file's column: `/address/city` is `address.city`.
