@@ -32,8 +32,12 @@ pub use visibility::Visibility;
 
 /// Now, truncated to microseconds so that both backends store and return the same value.
 pub fn now() -> chrono::NaiveDateTime {
-    let now = chrono::Utc::now().naive_utc();
-    chrono::DurationRound::duration_trunc(now, chrono::Duration::microseconds(1)).unwrap_or(now)
+    micros(chrono::Utc::now().naive_utc())
+}
+
+/// A time truncated to microseconds, the precision both backends store.
+pub fn micros(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    chrono::DurationRound::duration_trunc(t, chrono::Duration::microseconds(1)).unwrap_or(t)
 }
 
 diesel::define_sql_function! {

@@ -42,10 +42,9 @@ fn require_editable(conn: &mut DbConnection, vis: &Visibility, who: &Principal, 
     }
 }
 
+/// A time from a request as stored: at microsecond precision, so a read returns what was written.
 fn naive(t: chrono::DateTime<Utc>) -> NaiveDateTime {
-    // Stored at microsecond precision, like every other time, so a read returns what was written.
-    let t = t.naive_utc();
-    chrono::DurationRound::duration_trunc(t, chrono::Duration::microseconds(1)).unwrap_or(t)
+    kehu_store::micros(t.naive_utc())
 }
 
 /// A contact named in a body must be a visible contact of the activity's customer.

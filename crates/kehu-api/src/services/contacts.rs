@@ -84,32 +84,7 @@ pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateContact) ->
             return Err(ApiError::invalid(errors.0));
         }
         let now = kehu_store::now();
-        let (email, phone, mobile) =
-            (trimmed(body.email.as_deref()), trimmed(body.phone.as_deref()), trimmed(body.mobile.as_deref()));
-        let name = body.name.trim().to_owned();
-        let row = Contact {
-            id: Id(kehu_store::new_id()),
-            customer_id: Id(body.customer_id),
-            search_text: search_text(&name, email.as_deref(), phone.as_deref(), mobile.as_deref()),
-            name,
-            title: trimmed(body.title.as_deref()),
-            department: trimmed(body.department.as_deref()),
-            phone,
-            mobile,
-            email,
-            birthday: body.birthday,
-            preferred_channel: body.preferred_channel.map(|c| c.as_str().to_owned()),
-            do_not_contact: json_text(&body.do_not_contact.unwrap_or_default())?,
-            is_primary: body.is_primary,
-            notes: trimmed(body.notes.as_deref()),
-            custom_fields: json_text(&body.custom_fields)?,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            created_by: Some(Id(who.id())),
-            updated_by: Some(Id(who.id())),
-            deleted_at: None,
-        };
+        let row = new_row(who.id(), body, now)?;
         let row = contacts::insert(conn, &row)?;
         if row.is_primary {
             contacts::clear_primary(conn, body.customer_id, row.id.0, now)?;
@@ -117,6 +92,36 @@ pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateContact) ->
         let wire = row.to_wire()?;
         record(conn, who, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
         Ok(wire)
+    })
+}
+
+/// The row of a new contact made by `author` from a checked body.
+pub(crate) fn new_row(author: Uuid, body: &CreateContact, now: chrono::NaiveDateTime) -> ApiResult<Contact> {
+    let (email, phone, mobile) =
+        (trimmed(body.email.as_deref()), trimmed(body.phone.as_deref()), trimmed(body.mobile.as_deref()));
+    let name = body.name.trim().to_owned();
+    Ok(Contact {
+        id: Id(kehu_store::new_id()),
+        customer_id: Id(body.customer_id),
+        search_text: search_text(&name, email.as_deref(), phone.as_deref(), mobile.as_deref()),
+        name,
+        title: trimmed(body.title.as_deref()),
+        department: trimmed(body.department.as_deref()),
+        phone,
+        mobile,
+        email,
+        birthday: body.birthday,
+        preferred_channel: body.preferred_channel.map(|c| c.as_str().to_owned()),
+        do_not_contact: json_text(&body.do_not_contact.unwrap_or_default())?,
+        is_primary: body.is_primary,
+        notes: trimmed(body.notes.as_deref()),
+        custom_fields: json_text(&body.custom_fields)?,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        created_by: Some(Id(author)),
+        updated_by: Some(Id(author)),
+        deleted_at: None,
     })
 }
 

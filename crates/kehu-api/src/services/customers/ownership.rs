@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{ENTITY, check_assignee, event, load, load_editable};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::services::audit::record;
+use crate::services::audit::{actor, record, row_by};
 
 fn owner_change(before: Option<Uuid>, after: Option<Uuid>) -> FieldChange {
     let v = |o: Option<Uuid>| o.map_or(Value::Null, |o| Value::String(o.to_string()));
@@ -147,7 +147,10 @@ pub fn reassign(conn: &mut DbConnection, who: &Principal, body: &ReassignCustome
         let ids: Vec<Uuid> = moving.iter().map(|c| c.id.0).collect();
         let now = kehu_store::now();
         let count = customers::set_owner(conn, &vis, &ids, body.to_owner_id, Some(who.id()), now)?;
+        // One audit row and one event per customer, written in a few statements, not one per customer.
+        let by = actor(who);
         let mut events = Vec::with_capacity(moving.len());
+        let mut audits = Vec::with_capacity(moving.len());
         for before in &moving {
             let mut wire = before.to_wire()?;
             wire.owner_id = body.to_owner_id;
@@ -155,9 +158,10 @@ pub fn reassign(conn: &mut DbConnection, who: &Principal, body: &ReassignCustome
             wire.updated_by = Some(who.id());
             wire.updated_at = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &now);
             let change = owner_change(Some(body.from_owner_id), body.to_owner_id);
-            record(conn, who, ENTITY, wire.id, AuditAction::Assign, vec![change])?;
+            audits.push(row_by(&by, ENTITY, wire.id, AuditAction::Assign, vec![change])?);
             events.push(event(who, "assigned", &wire, now)?);
         }
+        kehu_store::audit::insert_many(conn, &audits)?;
         outbox::insert(conn, &events)?;
         Ok(Reassigned {
             object: "reassignment".to_owned(),

@@ -10,8 +10,7 @@ use kehu_core::audit::AuditAction;
 use kehu_core::contact::{CreateContact, DoNotContact};
 use kehu_core::import::RowError;
 use kehu_core::settings::{CustomFieldDef, check_custom_values};
-use kehu_store::contacts::{self, Contact, search_text};
-use kehu_store::types::Id;
+use kehu_store::contacts;
 use kehu_store::{DbConnection, Visibility, audit as store_audit, customers};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -21,7 +20,7 @@ use crate::auth::Principal;
 use crate::body::decode_error;
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit::{actor, diff, row_by, snapshot};
-use crate::services::fields::{json_text, trimmed};
+use crate::services::contacts::new_row;
 
 const KNOWN: [&str; 18] = [
     "customer_id",
@@ -198,32 +197,7 @@ impl Importer for ContactImporter<'_> {
         let mut rows = Vec::with_capacity(self.pending.len());
         let mut audits = Vec::with_capacity(self.pending.len());
         for body in std::mem::take(&mut self.pending) {
-            let (email, phone, mobile) =
-                (trimmed(body.email.as_deref()), trimmed(body.phone.as_deref()), trimmed(body.mobile.as_deref()));
-            let name = body.name.trim().to_owned();
-            let row = Contact {
-                id: Id(kehu_store::new_id()),
-                customer_id: Id(body.customer_id),
-                search_text: search_text(&name, email.as_deref(), phone.as_deref(), mobile.as_deref()),
-                name,
-                title: trimmed(body.title.as_deref()),
-                department: trimmed(body.department.as_deref()),
-                phone,
-                mobile,
-                email,
-                birthday: body.birthday,
-                preferred_channel: body.preferred_channel.map(|c| c.as_str().to_owned()),
-                do_not_contact: json_text(&body.do_not_contact.unwrap_or_default())?,
-                is_primary: body.is_primary,
-                notes: trimmed(body.notes.as_deref()),
-                custom_fields: json_text(&body.custom_fields)?,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-                created_by: Some(Id(self.who.id())),
-                updated_by: Some(Id(self.who.id())),
-                deleted_at: None,
-            };
+            let row = new_row(self.who.id(), &body, now)?;
             let wire = row.to_wire()?;
             audits.push(row_by(
                 &by,
