@@ -178,6 +178,13 @@ pub struct Stack {
 impl Stack {
     /// Starts chromedriver and the server; panics with the reason if either does not come up.
     pub async fn start() -> Stack {
+        let web_dir = env_path("KEHU_WEB_DIR").unwrap_or_else(|| workspace_root().join("frontend").join("dist"));
+        Stack::serving(&web_dir).await
+    }
+
+    /// Like [`Stack::start`], with the web app read from `web_dir`. The server reads its files on
+    /// every request, so a test may change them while it runs.
+    pub async fn serving(web_dir: &Path) -> Stack {
         let logs =
             TempDir::with_prefix("kehu-e2e-logs-").unwrap_or_else(|e| panic!("cannot create a temporary folder: {e}"));
 
@@ -194,7 +201,6 @@ impl Stack {
             "the server binary {} does not exist: run `cargo build -p kehu-api` or set KEHU_BIN",
             bin.display()
         );
-        let web_dir = env_path("KEHU_WEB_DIR").unwrap_or_else(|| workspace_root().join("frontend").join("dist"));
         assert!(
             web_dir.join("index.html").is_file() && web_dir.join("kehu_web_bg.wasm").is_file(),
             "the web app is not built in {}: run `frontend/build.sh` or set KEHU_WEB_DIR",
@@ -219,7 +225,7 @@ impl Stack {
             .env("KEHU_DATA_DIR", data_dir.path())
             .env("KEHU_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("KEHU_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("KEHU_WEB_DIR", &web_dir)
+            .env("KEHU_WEB_DIR", web_dir)
             .env_remove("KEHU_DATABASE_URL")
             .env_remove("KEHU_CONFIG");
         let mut server = Process::spawn("kehu", command, logs.path());
@@ -315,6 +321,15 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Signs in through the login page and waits for the home page.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.open("/login").await;
+        self.fill(&testid("login-email"), email).await;
+        self.fill(&testid("login-password"), password).await;
+        self.click(&testid("login-submit")).await;
+        self.testid("home-greeting").await;
+    }
+
     /// Opens `path` (e.g. `/login`) on the server under test.
     pub async fn open(&self, path: &str) {
         let url = format!("{}{path}", self.base_url);

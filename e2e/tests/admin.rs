@@ -84,7 +84,7 @@ async fn admin_creates_a_team_and_a_rep(viewport: Viewport, words: &Words) {
         }
     };
 
-    sign_in(&browser, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     if phone {
         browser.wait_for_text(&in_nav("nav-admin"), words.nav_admin).await;
     } else {
@@ -175,7 +175,7 @@ async fn admin_creates_a_team_and_a_rep(viewport: Viewport, words: &Words) {
     browser.testid("login-email").await;
 
     // The rep sees no administration.
-    sign_in(&browser, "li.lei@e2e.kehu.test", "rep-Password-123").await;
+    browser.sign_in("li.lei@e2e.kehu.test", "rep-Password-123").await;
     browser.wait_for_text(&testid("home-greeting"), "Li Lei").await;
     browser.wait_for_text(&testid("home-user-role"), words.sales_role).await;
     assert!(browser.is_displayed(&in_nav("nav-profile")).await, "the rep has no profile link");
@@ -194,14 +194,6 @@ async fn admin_creates_a_team_and_a_rep(viewport: Viewport, words: &Words) {
     browser.testid("not-allowed").await;
 
     browser.quit().await;
-}
-
-async fn sign_in(browser: &Browser, email: &str, password: &str) {
-    browser.open("/login").await;
-    browser.fill(&testid("login-email"), email).await;
-    browser.fill(&testid("login-password"), password).await;
-    browser.click(&testid("login-submit")).await;
-    browser.testid("home-greeting").await;
 }
 
 /// Waits until exactly `count` rows with `data-testid="{id}"` are shown.

@@ -19,7 +19,7 @@ async fn phone_rep_makes_uses_and_revokes_a_key_in_english() {
     let browser = stack.browser(Viewport::PHONE, "en-US").await;
     let nav = testid("bottom-nav");
 
-    sign_in(&browser, REP_EMAIL, REP_PASSWORD).await;
+    browser.sign_in(REP_EMAIL, REP_PASSWORD).await;
     // The phone's bar has one item for the account; the page's tabs lead on to the keys.
     browser.click(&format!("{nav} {}", testid("nav-profile"))).await;
     browser.wait_for_path("/profile").await;
@@ -145,7 +145,7 @@ async fn desktop_admin_sees_every_key_and_makes_one_that_expires_in_chinese() {
         .await;
 
     let browser = stack.browser(Viewport::DESKTOP, "zh-CN").await;
-    sign_in(&browser, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     browser.click(&format!("{} {}", testid("sidebar"), testid("nav-api-keys"))).await;
     browser.wait_for_path("/api-keys").await;
     browser.wait_for_text(&testid("page-title"), "API 密钥").await;
@@ -194,14 +194,6 @@ async fn desktop_admin_sees_every_key_and_makes_one_that_expires_in_chinese() {
     browser.screenshot("api-keys-after-zh").await;
 
     browser.quit().await;
-}
-
-async fn sign_in(browser: &Browser, email: &str, password: &str) {
-    browser.open("/login").await;
-    browser.fill(&testid("login-email"), email).await;
-    browser.fill(&testid("login-password"), password).await;
-    browser.click(&testid("login-submit")).await;
-    browser.testid("home-greeting").await;
 }
 
 /// The page is no wider than the window: nothing pushes it sideways on a phone.

@@ -118,7 +118,7 @@ async fn phone_rep_finds_a_customer_logs_a_visit_and_claims_from_the_pool_in_eng
     let browser = stack.browser(Viewport::PHONE, "en-US").await;
     let nav = |id: &str| format!("{} {}", testid("bottom-nav"), testid(id));
 
-    sign_in(&browser).await;
+    browser.sign_in(REP_EMAIL, REP_PASSWORD).await;
     // The day comes first: the overdue task, linked to its customer.
     browser.wait_for_text(&testid("day-tasks"), "Send the quote").await;
     browser.wait_for_text(&testid("day-task-customer"), HUAWEI).await;
@@ -241,7 +241,7 @@ async fn desktop_rep_opens_a_customer_and_creates_a_look_alike_in_chinese() {
     let seed = seed(&stack, 40, 27).await;
     let browser = stack.browser(Viewport::DESKTOP, "zh-CN").await;
 
-    sign_in(&browser).await;
+    browser.sign_in(REP_EMAIL, REP_PASSWORD).await;
     browser.click(&format!("{} {}", testid("sidebar"), testid("nav-customers"))).await;
     browser.wait_for_path("/customers").await;
     browser.wait_for_text(&testid("customers-list"), "Customer 01").await;
@@ -308,14 +308,6 @@ async fn desktop_rep_opens_a_customer_and_creates_a_look_alike_in_chinese() {
     browser.wait_for_text(&testid("not-found"), "找不到该记录").await;
 
     browser.quit().await;
-}
-
-async fn sign_in(browser: &Browser) {
-    browser.open("/login").await;
-    browser.fill(&testid("login-email"), REP_EMAIL).await;
-    browser.fill(&testid("login-password"), REP_PASSWORD).await;
-    browser.click(&testid("login-submit")).await;
-    browser.testid("home-greeting").await;
 }
 
 /// An attribute of the first visible element with `data-testid="{id}"`.

@@ -3,6 +3,7 @@
 mod components;
 mod data;
 mod i18n;
+mod lazy;
 mod pages;
 mod routes;
 mod session;
@@ -15,11 +16,7 @@ use crate::components::states::{distinct, when};
 use crate::components::{Shell, Splash};
 use crate::data::People;
 use crate::i18n::{I18n, Key, tr};
-use crate::pages::{
-    ApiKeysPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, HomePage, LoginPage, NewContactPage,
-    NewCustomerPage, NewTeamPage, NewUserPage, NotFoundPage, PoolPage, ProfilePage, TeamPage, TeamsPage, TodayPage,
-    UserPage, UsersPage,
-};
+use crate::pages::{HomePage, LoginPage, NotFoundPage};
 use crate::routes::{AppRoute, Router};
 use crate::session::Session;
 
@@ -66,22 +63,22 @@ fn App() -> impl IntoView {
     });
     let page = move || match route() {
         AppRoute::Home => view! { <HomePage /> }.into_any(),
-        AppRoute::Profile => view! { <ProfilePage /> }.into_any(),
-        AppRoute::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
-        AppRoute::Users => view! { <UsersPage /> }.into_any(),
-        AppRoute::NewUser => view! { <NewUserPage /> }.into_any(),
-        AppRoute::User(id) => view! { <UserPage id=id /> }.into_any(),
-        AppRoute::Teams => view! { <TeamsPage /> }.into_any(),
-        AppRoute::NewTeam => view! { <NewTeamPage /> }.into_any(),
-        AppRoute::Team(id) => view! { <TeamPage id=id /> }.into_any(),
-        AppRoute::Today => view! { <TodayPage /> }.into_any(),
-        AppRoute::Customers => view! { <CustomersPage /> }.into_any(),
-        AppRoute::NewCustomer => view! { <NewCustomerPage /> }.into_any(),
-        AppRoute::Customer(id) => view! { <CustomerPage id=id /> }.into_any(),
-        AppRoute::EditCustomer(id) => view! { <EditCustomerPage id=id /> }.into_any(),
-        AppRoute::Pool => view! { <PoolPage /> }.into_any(),
-        AppRoute::Contact(id) => view! { <ContactPage id=id /> }.into_any(),
-        AppRoute::NewContact(customer) => view! { <NewContactPage customer=customer /> }.into_any(),
+        AppRoute::Profile => lazy::page(lazy::profile_page),
+        AppRoute::ApiKeys => lazy::page(lazy::api_keys_page),
+        AppRoute::Users => lazy::page(lazy::users_page),
+        AppRoute::NewUser => lazy::page(lazy::new_user_page),
+        AppRoute::User(id) => lazy::page(move || lazy::user_page(id)),
+        AppRoute::Teams => lazy::page(lazy::teams_page),
+        AppRoute::NewTeam => lazy::page(lazy::new_team_page),
+        AppRoute::Team(id) => lazy::page(move || lazy::team_page(id)),
+        AppRoute::Today => lazy::page(lazy::today_page),
+        AppRoute::Customers => lazy::page(lazy::customers_page),
+        AppRoute::NewCustomer => lazy::page(lazy::new_customer_page),
+        AppRoute::Customer(id) => lazy::page(move || lazy::customer_page(id)),
+        AppRoute::EditCustomer(id) => lazy::page(move || lazy::edit_customer_page(id)),
+        AppRoute::Pool => lazy::page(lazy::pool_page),
+        AppRoute::Contact(id) => lazy::page(move || lazy::contact_page(id)),
+        AppRoute::NewContact(customer) => lazy::page(move || lazy::new_contact_page(customer)),
         AppRoute::Login | AppRoute::NotFound => ().into_any(),
     };
 

@@ -49,6 +49,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::NavAdminGroup => "Administration",
         Key::Loading => "Loading…",
         Key::LoadFailed => "Couldn't load this page",
+        Key::PageCodeFailed => "Check your connection. If Kehu was just updated, reload the page.",
         Key::TryAgain => "Try again",
         Key::LoadMore => "Load more",
         Key::Cancel => "Cancel",

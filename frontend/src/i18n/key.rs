@@ -53,6 +53,8 @@ pub enum Key {
     NavAdminGroup,
     Loading,
     LoadFailed,
+    /// Why a page's code could not be fetched.
+    PageCodeFailed,
     TryAgain,
     LoadMore,
     Cancel,

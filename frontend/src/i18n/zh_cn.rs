@@ -49,6 +49,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::NavAdminGroup => "系统管理",
         Key::Loading => "正在加载…",
         Key::LoadFailed => "页面加载失败",
+        Key::PageCodeFailed => "请检查网络连接。如果客户系统刚刚更新，请刷新页面。",
         Key::TryAgain => "重试",
         Key::LoadMore => "加载更多",
         Key::Cancel => "取消",
