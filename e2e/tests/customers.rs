@@ -256,11 +256,22 @@ async fn desktop_rep_opens_a_customer_and_creates_a_look_alike_in_chinese() {
     browser.fill(&testid("customers-search"), "").await;
     wait_until_rows(&browser, "customer-row", 25).await;
 
+    // A long history: 25 activities, more than the page shows at first.
+    let api = stack.client();
+    api.login(REP_EMAIL, REP_PASSWORD).await.unwrap();
+    for n in 1..=23 {
+        let note = CreateActivity::new(ActivityKind::Note, format!("Note {n:02}"), seed.huawei.id);
+        api.create_activity(&note, &WriteOptions::default()).await.unwrap();
+    }
     browser.open(&format!("/customers/{}", seed.huawei.id)).await;
     browser.wait_for_text(&testid("page-title"), HUAWEI).await;
     browser.wait_for_text(&testid("customer-head"), "A 级").await;
     browser.wait_for_text(&testid("customer-stage"), "潜在客户").await;
+    wait_until_rows(&browser, "timeline-item", 20).await;
+    browser.click(&testid("timeline-older")).await;
+    wait_until_rows(&browser, "timeline-item", 25).await;
     browser.wait_for_text(&testid("timeline"), "Intro call").await;
+    assert!(!browser.is_displayed(&testid("timeline-older")).await, "nothing older is left to show");
     browser.wait_for_text(&testid("contacts-list"), "主要").await;
     browser.screenshot("customer-zh").await;
 

@@ -107,6 +107,24 @@ pub const SUBJECT_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
 
 impl CreateActivity {
+    /// An activity of `kind` about a customer, linked to nothing else, not a task.
+    pub fn new(kind: ActivityKind, subject: impl Into<String>, customer_id: Uuid) -> Self {
+        CreateActivity {
+            kind,
+            subject: subject.into(),
+            body: None,
+            customer_id,
+            contact_id: None,
+            lead_id: None,
+            quote_id: None,
+            purchase_id: None,
+            complaint_id: None,
+            owner_id: None,
+            due_at: None,
+            done_at: None,
+        }
+    }
+
     pub fn check(&self) -> Errors {
         let mut errors = Errors::default();
         errors.text("/subject", &self.subject, SUBJECT_MAX);

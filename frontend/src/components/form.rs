@@ -2,13 +2,50 @@
 //! uses (`/email`), so the checks made here before sending and the server's answer land in the
 //! same place, and messages are kept as keys so they follow a language switch.
 
-use kehu_client::ClientError;
+use kehu_client::{ClientError, WriteOptions};
 use kehu_core::ErrorCode;
 use kehu_core::user::MIN_PASSWORD_LEN;
 use leptos::prelude::*;
 
 use crate::components::icons::{Icon, icon};
 use crate::i18n::{I18n, Key, tr, use_i18n};
+
+/// The `Idempotency-Key` of one record the user is creating. It stays the same while they retry
+/// after the network failed (the first try may have reached the server, and must not be applied
+/// twice) and changes once the server has answered, since what is sent next is a new request.
+#[derive(Clone, Copy)]
+pub struct CreateKey(StoredValue<String>);
+
+impl CreateKey {
+    pub fn new() -> Self {
+        CreateKey(StoredValue::new(fresh_key()))
+    }
+
+    pub fn options(&self) -> WriteOptions {
+        WriteOptions::idempotent(self.0.get_value())
+    }
+
+    /// Call with every answer: any but a network failure retires the key.
+    pub fn settle<T>(&self, result: &Result<T, ClientError>) {
+        if !matches!(result, Err(ClientError::Transport(_))) {
+            self.0.set_value(fresh_key());
+        }
+    }
+}
+
+/// A random UUID. `crypto.getRandomValues` rather than `randomUUID`, which browsers offer only on
+/// HTTPS or localhost, and Kehu may be served over plain HTTP on an office network.
+fn fresh_key() -> String {
+    let mut bytes = [0_u8; 16];
+    let random = window().crypto().and_then(|c| c.get_random_values_with_u8_array(&mut bytes));
+    if random.is_err() {
+        // No Web Crypto: the clock and Math.random still tell this request from the user's others.
+        let now = js_sys::Date::now().to_bits().to_le_bytes();
+        bytes[..8].copy_from_slice(&now);
+        bytes[8..].copy_from_slice(&(js_sys::Math::random().to_bits()).to_le_bytes());
+    }
+    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+}
 
 /// The failed fields of one form.
 #[derive(Clone, Copy)]

@@ -270,6 +270,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::BackToCustomer => "Back to customer",
         Key::TimelineHeading => "Activity",
         Key::TimelineEmpty => "Nothing logged yet",
+        Key::ShowOlder => "Show older activities",
         Key::TimelineEmptyHint => "Calls, visits and notes you log appear here, newest first.",
         Key::ContactsEmpty => "No contacts yet.",
         Key::AddContact => "Add contact",

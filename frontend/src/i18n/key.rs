@@ -297,6 +297,7 @@ pub enum Key {
     TimelineHeading,
     TimelineEmpty,
     TimelineEmptyHint,
+    ShowOlder,
     ContactsEmpty,
     AddContact,
     PrimaryBadge,

@@ -260,6 +260,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::BackToCustomer => "返回客户",
         Key::TimelineHeading => "跟进记录",
         Key::TimelineEmpty => "还没有跟进记录",
+        Key::ShowOlder => "查看更早的记录",
         Key::TimelineEmptyHint => "记录的电话、拜访和备注会按时间倒序显示在这里。",
         Key::ContactsEmpty => "还没有联系人。",
         Key::AddContact => "添加联系人",

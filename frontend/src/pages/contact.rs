@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::components::form::{
-    Choice, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, check_errors, checkbox, write_error,
+    Choice, CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, check_errors, checkbox, write_error,
 };
 use crate::components::icons::{Icon, icon};
 use crate::components::notice::{Notice, use_notices};
@@ -172,6 +172,7 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
     let errors = FieldErrors::new();
     let form_error = RwSignal::new(None::<Key>);
     let pending = RwSignal::new(false);
+    let key = CreateKey::new();
     let contact = StoredValue::new(contact);
 
     let on_submit = move |ev: SubmitEvent| {
@@ -245,7 +246,8 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
                 };
                 if checked(problems, body.check(today)) {
                     spawn_local(async move {
-                        let result = client.create_contact(&body, &WriteOptions::default()).await;
+                        let result = client.create_contact(&body, &key.options()).await;
+                        key.settle(&result);
                         pending.try_set(false);
                         finish(result);
                     });

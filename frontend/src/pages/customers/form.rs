@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::components::form::{
-    Choice, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, action_button, check_errors, write_error,
+    Choice, CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, action_button, check_errors, write_error,
 };
 use crate::components::icons::{Icon, icon};
 use crate::components::notice::{Notice, use_notices};
@@ -235,6 +235,7 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
     let errors = FieldErrors::new();
     let form_error = RwSignal::new(None::<Key>);
     let pending = RwSignal::new(false);
+    let key = CreateKey::new();
     let duplicates = RwSignal::new(Vec::<DuplicateCandidate>::new());
     let customer = StoredValue::new(customer);
     // A new look-alike check is due once the user changes what was compared.
@@ -278,7 +279,8 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
                 form_error.set(None);
                 pending.set(true);
                 spawn_local(async move {
-                    let result = client.create_customer(&body, &WriteOptions::default()).await;
+                    let result = client.create_customer(&body, &key.options()).await;
+                    key.settle(&result);
                     pending.try_set(false);
                     finish(result, Key::CustomerCreated);
                 });

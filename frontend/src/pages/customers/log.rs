@@ -2,7 +2,6 @@
 //! was (the subject is filled in with its name), save. A note and, for a task, a due time are
 //! there for whoever wants them.
 
-use kehu_client::WriteOptions;
 use kehu_core::activity::{Activity, ActivityKind, CreateActivity};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -10,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::components::form::{FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, write_error};
+use crate::components::form::{CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, write_error};
 use crate::components::icons::{Icon, icon};
 use crate::components::states::dynamic;
 use crate::components::time;
@@ -40,6 +39,7 @@ pub fn LogSheet(customer: Uuid, open: RwSignal<bool>, on_saved: Callback<Activit
     let errors = FieldErrors::new();
     let form_error = RwSignal::new(None::<Key>);
     let pending = RwSignal::new(false);
+    let key = CreateKey::new();
     let close = move || {
         if !pending.get_untracked() {
             open.set(false);
@@ -85,24 +85,16 @@ pub fn LogSheet(customer: Uuid, open: RwSignal<bool>, on_saved: Callback<Activit
         }
         let note = body.get_untracked().trim().to_owned();
         let request = CreateActivity {
-            kind: k,
-            subject: text,
             body: (!note.is_empty()).then_some(note),
-            customer_id: customer,
-            contact_id: None,
-            lead_id: None,
-            quote_id: None,
-            purchase_id: None,
-            complaint_id: None,
-            owner_id: None,
             due_at: due_at.filter(|_| k == ActivityKind::Task),
-            done_at: None,
+            ..CreateActivity::new(k, text, customer)
         };
         pending.set(true);
         form_error.set(None);
         let client = session.client();
         spawn_local(async move {
-            let result = client.create_activity(&request, &WriteOptions::default()).await;
+            let result = client.create_activity(&request, &key.options()).await;
+            key.settle(&result);
             pending.try_set(false);
             match result {
                 Ok(activity) => {

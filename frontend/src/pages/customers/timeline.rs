@@ -1,8 +1,10 @@
 //! A customer's timeline: the latest activities, newest first, with open tasks marked and done
-//! in one tap.
+//! in one tap, and older ones a page at a time.
 
 use chrono::{DateTime, Utc};
+use kehu_client::ListQuery;
 use kehu_core::activity::{Activity, ActivityKind};
+use kehu_core::customer::OVERVIEW_ACTIVITIES;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -18,6 +20,8 @@ use crate::session::{Session, use_session};
 
 /// The longest part of an activity's text the timeline shows; the rest is a tap away later.
 const EXCERPT: usize = 280;
+/// Older activities read per tap of "Show older".
+const OLDER_PAGE: i64 = 25;
 
 pub fn activity_icon(kind: ActivityKind) -> Icon {
     match kind {
@@ -80,6 +84,43 @@ pub fn Timeline(
     let people = use_people();
     let busy = RwSignal::new(None::<Uuid>);
     let owner = move || read(ov, |o| o.customer.owner_id).flatten();
+    // Activities older than the overview's, read on demand through the activity list (same order).
+    let older = RwSignal::new(Vec::<Activity>::new());
+    // `None` before the first page of older ones; then the next page's cursor, if any.
+    let next = RwSignal::new(None::<Option<String>>);
+    let loading = RwSignal::new(false);
+    let show_older = move || {
+        if loading.get_untracked() {
+            return;
+        }
+        let Some(customer) = read(ov, |o| o.customer.id) else { return };
+        let mut query =
+            ListQuery::new().param("customer_id", customer.to_string()).sort("-created_at").limit(OLDER_PAGE);
+        match next.get_untracked() {
+            Some(Some(cursor)) => query = query.cursor(cursor),
+            Some(None) => return,
+            None => {}
+        }
+        loading.set(true);
+        let client = session.client();
+        spawn_local(async move {
+            let result = client.list_activities(&query).await;
+            loading.try_set(false);
+            match result {
+                Ok(page) => {
+                    // The first page repeats what the overview shows; those are dropped.
+                    let mut shown =
+                        read(ov, |o| o.latest_activities.iter().map(|a| a.id).collect::<Vec<_>>()).unwrap_or_default();
+                    older.update(|list| {
+                        shown.extend(list.iter().map(|a| a.id));
+                        list.extend(page.data.into_iter().filter(|a| !shown.contains(&a.id)));
+                    });
+                    next.set(Some(page.next_cursor.filter(|_| page.has_more)));
+                }
+                Err(e) => failure.set(Some(Key::for_error(&e))),
+            }
+        });
+    };
     let done = Callback::new(move |result: Result<Activity, Key>| match result {
         Ok(activity) => ov.update(|o| {
             if let Some(o) = o {
@@ -88,15 +129,21 @@ pub fn Timeline(
                     o.customer.last_activity_at = activity.done_at;
                 }
                 if let Some(a) = o.latest_activities.iter_mut().find(|a| a.id == activity.id) {
-                    *a = activity;
+                    *a = activity.clone();
                 }
             }
+            older.update(|list| {
+                if let Some(a) = list.iter_mut().find(|a| a.id == activity.id) {
+                    *a = activity;
+                }
+            });
         }),
         Err(key) => failure.set(Some(key)),
     });
 
-    dynamic(move || {
-        let activities = read(ov, |o| o.latest_activities.clone()).unwrap_or_default();
+    let list = dynamic(move || {
+        let mut activities = read(ov, |o| o.latest_activities.clone()).unwrap_or_default();
+        activities.extend(older.get());
         if activities.is_empty() {
             return view! {
                 <div class="empty" data-testid="timeline-empty">
@@ -155,7 +202,28 @@ pub fn Timeline(
             })
             .collect_view();
         view! { <ol class="timeline" data-testid="timeline">{items}</ol> }.into_any()
-    })
+    });
+    // Offered while the overview's list is full (there may be more) and pages remain.
+    let more = move || {
+        let full = read(ov, |o| o.latest_activities.len() as i64 >= OVERVIEW_ACTIVITIES).unwrap_or(false);
+        full && next.with(|n| !matches!(n, Some(None)))
+    };
+    view! {
+        {list}
+        {dynamic(move || {
+            if !more() {
+                return ().into_any();
+            }
+            action_button(
+                "btn btn-ghost tl-more",
+                "timeline-older",
+                Key::ShowOlder,
+                loading.into(),
+                loading.into(),
+                Callback::new(move |()| show_older()),
+            )
+        })}
+    }
 }
 
 #[cfg(test)]
