@@ -9,6 +9,7 @@ use kehu_client::{Client, WriteOptions};
 use kehu_core::activity::{ActivityKind, CreateActivity};
 use kehu_core::contact::CreateContact;
 use kehu_core::customer::{CreateCustomer, Customer, CustomerLevel};
+use kehu_core::settings::{CustomFieldDef, CustomFieldKind, CustomFieldSets, UpdateSettings};
 use kehu_core::user::{CreateUser, Role};
 use kehu_e2e::{ADMIN_EMAIL, ADMIN_PASSWORD, Browser, Stack, Viewport, testid};
 
@@ -275,12 +276,39 @@ async fn desktop_rep_opens_a_customer_and_creates_a_look_alike_in_chinese() {
     browser.wait_for_text(&testid("contacts-list"), "主要").await;
     browser.screenshot("customer-zh").await;
 
+    // The administrator has defined two custom fields; the form offers and checks them.
+    let admin = stack.client();
+    admin.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.unwrap();
+    let field = |name: &str, label: &str, kind, required, options: &[&str]| CustomFieldDef {
+        name: name.into(),
+        label: label.into(),
+        kind,
+        required,
+        options: options.iter().map(|o| (*o).to_owned()).collect(),
+    };
+    let fields = CustomFieldSets {
+        customers: vec![
+            field("budget", "年度预算", CustomFieldKind::Number, false, &[]),
+            field("region", "大区", CustomFieldKind::Select, true, &["华东", "华南"]),
+        ],
+        contacts: vec![],
+    };
+    let settings = UpdateSettings { custom_fields: Some(fields), ..UpdateSettings::default() };
+    admin.update_settings(&settings, &WriteOptions::default()).await.unwrap();
+
     // A name that differs only by its legal form is a possible duplicate.
     browser.open("/customers/new").await;
     browser.wait_for_text(&testid("page-title"), "新建客户").await;
     browser.fill(&testid("customer-name"), "华为技术").await;
     browser.choose(&testid("customer-level"), "B 级").await;
     browser.fill(&testid("customer-tags"), "展会，华南").await;
+    browser.fill(&testid("customer-cf-budget"), "很多").await;
+    browser.click(&testid("customer-submit")).await;
+    browser.wait_for_text(&testid("customer-cf-budget-error"), "请输入数字").await;
+    browser.wait_for_text(&testid("customer-cf-region-error"), "此项为必填").await;
+    browser.screenshot("customer-custom-fields-zh").await;
+    browser.fill(&testid("customer-cf-budget"), "120,5").await;
+    browser.choose(&testid("customer-cf-region"), "华南").await;
     browser.click(&testid("customer-submit")).await;
     browser.wait_for_text(&testid("duplicates"), "该客户可能已存在").await;
     browser.wait_for_text(&testid("duplicate-link"), HUAWEI).await;
@@ -293,6 +321,9 @@ async fn desktop_rep_opens_a_customer_and_creates_a_look_alike_in_chinese() {
     browser.wait_for_text(&testid("page-title"), "华为技术").await;
     browser.wait_for_text(&testid("customer-head"), "B 级").await;
     browser.wait_for_text(&testid("customer-head"), "展会").await;
+    browser.wait_for_text(&testid("customer-details"), "年度预算").await;
+    browser.wait_for_text(&testid("customer-details"), "120.5").await;
+    browser.wait_for_text(&testid("customer-details"), "大区").await;
     let path = browser.path().await;
     assert!(path.starts_with("/customers/") && !path.ends_with(&seed.huawei.id.to_string()), "at {path}");
     browser.screenshot("customer-created-zh").await;

@@ -206,7 +206,7 @@ pub enum Control {
 /// control's `id` is also its `data-testid`; the error message is `{id}-error`. Every field of
 /// the app is drawn by [`FieldSpec::view`], which keeps the compiled app small.
 pub struct FieldSpec {
-    label: Key,
+    label: Label,
     id: &'static str,
     /// The JSON Pointer of the field in the request body, where the API reports its errors.
     pointer: &'static str,
@@ -224,7 +224,7 @@ pub struct FieldSpec {
 impl FieldSpec {
     pub fn text(label: Key, id: &'static str, pointer: &'static str, value: RwSignal<String>) -> FieldSpec {
         FieldSpec {
-            label,
+            label: Label::Key(label),
             id,
             pointer,
             value,
@@ -245,6 +245,11 @@ impl FieldSpec {
         choices: Vec<Choice>,
     ) -> FieldSpec {
         FieldSpec { control: Control::Select(choices), ..FieldSpec::text(label, id, pointer, value) }
+    }
+
+    /// A label of the user's own words, such as a custom field's.
+    pub fn labelled(self, text: String) -> FieldSpec {
+        FieldSpec { label: Label::Text(text), ..self }
     }
 
     pub fn area(self) -> FieldSpec {
@@ -341,7 +346,7 @@ impl FieldSpec {
         view! {
             <div class="field">
                 <label class="label" for=id>
-                    {tr(label)}
+                    {label_text(i18n, label)}
                     {optional.then(|| view! { <span class="label-note">{tr(Key::Optional)}</span> })}
                 </label>
                 {control}
@@ -352,6 +357,14 @@ impl FieldSpec {
             </div>
         }
         .into_any()
+    }
+}
+
+/// A label's text in the current language; reactive.
+fn label_text(i18n: I18n, label: Label) -> impl Fn() -> String + Send + Sync + 'static {
+    move || match &label {
+        Label::Key(k) => i18n.t(*k).to_owned(),
+        Label::Text(t) => t.clone(),
     }
 }
 
@@ -368,10 +381,7 @@ pub fn select(
     let options = choices
         .into_iter()
         .map(|Choice { value: option, label }| {
-            let text = move || match &label {
-                Label::Key(k) => i18n.t(*k).to_owned(),
-                Label::Text(t) => t.clone(),
-            };
+            let text = label_text(i18n, label);
             // Options are added after the select's value is set, so each one says whether it is
             // the chosen one.
             let chosen = option.clone();

@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod clipboard;
+pub mod custom_fields;
 pub mod dialog;
 pub mod feed;
 pub mod form;

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
+use crate::components::custom_fields::{CustomInputs, Resource, split};
 use crate::components::form::{
     Choice, CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, check_errors, checkbox, write_error,
 };
@@ -173,6 +174,7 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
     let form_error = RwSignal::new(None::<Key>);
     let pending = RwSignal::new(false);
     let key = CreateKey::new();
+    let custom = CustomInputs::new(Resource::Contacts, c.map(|c| c.custom_fields.clone()).unwrap_or_default());
     let contact = StoredValue::new(contact);
 
     let on_submit = move |ev: SubmitEvent| {
@@ -229,6 +231,8 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
         };
         match contact.get_value() {
             None => {
+                let (custom_fields, custom_problems) = split(custom.values());
+                problems.extend(custom_problems);
                 let body = CreateContact {
                     customer_id: customer,
                     name: d.name.trim().to_owned(),
@@ -242,7 +246,7 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
                     do_not_contact: Some(flags),
                     is_primary,
                     notes: text(&d.notes),
-                    custom_fields: Default::default(),
+                    custom_fields: custom_fields.unwrap_or_default(),
                 };
                 if checked(problems, body.check(today)) {
                     spawn_local(async move {
@@ -254,6 +258,8 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
                 }
             }
             Some(c) => {
+                let (custom_fields, custom_problems) = split(custom.changes(&c.custom_fields));
+                problems.extend(custom_problems);
                 let patch = UpdateContact {
                     name: diff(d.name.trim().to_owned(), &c.name),
                     title: diff(text(&d.title), &c.title),
@@ -266,9 +272,10 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
                     do_not_contact: diff(flags, &c.do_not_contact),
                     is_primary: diff(is_primary, &c.is_primary),
                     notes: diff(text(&d.notes), &c.notes),
+                    custom_fields: custom_fields.flatten(),
                     ..UpdateContact::default()
                 };
-                if serde_json::to_string(&patch).is_ok_and(|s| s == "{}") {
+                if problems.is_empty() && serde_json::to_string(&patch).is_ok_and(|s| s == "{}") {
                     router.go(AppRoute::Customer(c.customer_id));
                 } else if checked(problems, patch.check(today)) {
                     spawn_local(async move {
@@ -303,6 +310,11 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
             <FormAlert error=form_error errors=errors testid="contact-form-error" />
             <fieldset class="form-section" disabled=!editable>
                 <div class="form-grid">{fields.into_iter().map(|f| f.view(errors, None)).collect_view()}</div>
+                {dynamic(move || {
+                    let specs = custom.specs("contact");
+                    view! { <div class="form-grid">{specs.into_iter().map(|f| f.view(errors, None)).collect_view()}</div> }
+                        .into_any()
+                })}
                 <div class="checks">
                     {checkbox(Key::PrimaryLabel, "contact-primary", primary)}
                     <p class="form-section-title">{tr(Key::DoNotContactLabel)}</p>

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
+use crate::components::custom_fields::{CustomInputs, Resource, split};
 use crate::components::form::{
     Choice, CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, action_button, check_errors, write_error,
 };
@@ -237,6 +238,8 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
     let pending = RwSignal::new(false);
     let key = CreateKey::new();
     let duplicates = RwSignal::new(Vec::<DuplicateCandidate>::new());
+    let custom =
+        CustomInputs::new(Resource::Customers, customer.as_ref().map(|c| c.custom_fields.clone()).unwrap_or_default());
     let customer = StoredValue::new(customer);
     // A new look-alike check is due once the user changes what was compared.
     let edited = Callback::new(move |()| duplicates.set(Vec::new()));
@@ -268,10 +271,13 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
         let client = session.client();
         match customer.get_value() {
             None => {
-                let body = CreateCustomer { allow_duplicate, ..d.create() };
-                let problems = body.check();
+                let (custom_fields, custom_problems) = split(custom.values());
+                let body =
+                    CreateCustomer { allow_duplicate, custom_fields: custom_fields.unwrap_or_default(), ..d.create() };
+                let mut problems = marks(check_errors(body.check()));
+                problems.extend(custom_problems);
                 if !problems.is_empty() {
-                    errors.set(marks(check_errors(problems)));
+                    errors.set(problems);
                     form_error.set(Some(Key::ErrCheckFields));
                     return;
                 }
@@ -286,10 +292,12 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
                 });
             }
             Some(c) => {
-                let patch = d.changes(&c);
-                let problems = patch.check();
+                let (custom_fields, custom_problems) = split(custom.changes(&c.custom_fields));
+                let patch = UpdateCustomer { custom_fields: custom_fields.flatten(), ..d.changes(&c) };
+                let mut problems = marks(check_errors(patch.check()));
+                problems.extend(custom_problems);
                 if !problems.is_empty() {
-                    errors.set(marks(check_errors(problems)));
+                    errors.set(problems);
                     form_error.set(Some(Key::ErrCheckFields));
                     return;
                 }
@@ -314,7 +322,7 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
         submit(false);
     };
 
-    let field = |f: FieldSpec| f.view(errors, Some(edited));
+    let field = move |f: FieldSpec| f.view(errors, Some(edited));
     let basics = [
         FieldSpec::text(Key::CustomerNameLabel, "customer-name", "/name", name)
             .placeholder(Key::CustomerNamePlaceholder),
@@ -363,7 +371,7 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
         FieldSpec::text(Key::TaxIdLabel, "customer-tax-id", "/tax_id", tax_id).optional(true),
         FieldSpec::text(Key::TagsLabel, "customer-tags", "/tags", tag_text).optional(true).hint(Key::TagsHint),
     ];
-    let section = |heading: Key, fields: Vec<FieldSpec>| {
+    let section = move |heading: Key, fields: Vec<FieldSpec>| {
         view! {
             <fieldset class="form-section">
                 <legend class="form-section-title">{tr(heading)}</legend>
@@ -380,6 +388,12 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
             {section(Key::ReachHeading, reach.into())}
             {section(Key::AddressLabel, place.into())}
             {section(Key::MoreHeading, more.into())}
+            {dynamic(move || {
+                if custom.is_empty() {
+                    return ().into_any();
+                }
+                section(Key::CustomFieldsHeading, custom.specs("customer")).into_any()
+            })}
             {dynamic(move || {
                 let found = duplicates.get();
                 if found.is_empty() {

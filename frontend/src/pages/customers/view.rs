@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
+use crate::components::custom_fields::{Resource, load_defs, shown_values};
 use crate::components::dialog::confirm;
 use crate::components::form::{FieldErrors, FormAlert, SuccessAlert, action_button};
 use crate::components::icons::{Icon, icon};
@@ -377,6 +378,7 @@ fn contact_row(contact: Contact) -> impl IntoView {
 #[component]
 fn Details(ov: Ov) -> impl IntoView {
     let i18n = use_i18n();
+    let defs = load_defs(Resource::Customers);
     dynamic(move || {
         let Some(c) = read(ov, |o| o.customer.clone()) else { return ().into_any() };
         let address =
@@ -386,7 +388,7 @@ fn Details(ov: Ov) -> impl IntoView {
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ");
-        let facts: Vec<(Key, String)> = [
+        let mut facts: Vec<(String, String)> = [
             (Key::IndustryLabel, c.industry.clone()),
             (Key::SourceLabel, c.source.map(|s| i18n.t(source_key(s)).to_owned())),
             (Key::EmailLabel, c.email.clone()),
@@ -396,21 +398,22 @@ fn Details(ov: Ov) -> impl IntoView {
             (Key::CreatedLabel, Some(time::day(c.created_at, i18n.lang()))),
         ]
         .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .filter_map(|(k, v)| v.map(|v| (i18n.t(k).to_owned(), v)))
         .collect();
+        facts.extend(defs.with(|defs| shown_values(i18n, defs, &c.custom_fields)));
         let facts = facts
             .into_iter()
             .map(|(k, v)| {
                 view! {
                     <div class="fact">
-                        <dt>{tr(k)}</dt>
+                        <dt>{k}</dt>
                         <dd>{v}</dd>
                     </div>
                 }
             })
             .collect_view();
         view! {
-            <section class="card" aria-labelledby="details-heading">
+            <section class="card" aria-labelledby="details-heading" data-testid="customer-details">
                 <h2 class="card-title" id="details-heading">{tr(Key::DetailsHeading)}</h2>
                 <dl class="facts">{facts}</dl>
             </section>
