@@ -11,6 +11,7 @@ pub mod customer;
 pub mod error;
 pub mod import;
 pub mod list;
+pub mod money;
 pub mod patch;
 pub mod settings;
 pub mod team;
