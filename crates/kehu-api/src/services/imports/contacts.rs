@@ -15,7 +15,7 @@ use kehu_store::{DbConnection, Visibility, audit as store_audit, customers};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::{Columns, Importer, Outcome, boolean, custom_value, row_errors, unguard};
+use super::{Columns, Importer, Outcome, boolean, custom_value, enum_cell, row_errors, unguard};
 use crate::auth::Principal;
 use crate::body::decode_error;
 use crate::error::{ApiError, ApiResult};
@@ -92,6 +92,9 @@ fn to_body(headers: &[String], record: &csv::StringRecord, defs: &[CustomFieldDe
             "do_not_contact.email" => dnc.email = flag(&mut errors),
             "do_not_contact.phone" => dnc.phone = flag(&mut errors),
             "do_not_contact.sms" => dnc.sms = flag(&mut errors),
+            "preferred_channel" => {
+                obj.insert("preferred_channel".to_owned(), Value::String(enum_cell(cell)));
+            }
             h => match h.strip_prefix("custom_fields.") {
                 Some(name) => {
                     custom.insert(name.to_owned(), custom_value(defs.iter().find(|d| d.name == name), cell));

@@ -17,7 +17,7 @@ use kehu_store::{DbConnection, Visibility, audit as store_audit, outbox};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::{Columns, Importer, Outcome, custom_value, row_errors, unguard};
+use super::{Columns, Importer, Outcome, custom_value, enum_cell, row_errors, unguard};
 use crate::auth::Principal;
 use crate::body::decode_error;
 use crate::error::{ApiError, ApiResult};
@@ -57,6 +57,9 @@ const KNOWN: [&str; 28] = [
     "updated_by",
     "version",
 ];
+
+/// Columns of enum values, read in any case.
+const ENUMS: [&str; 4] = ["kind", "level", "lifecycle_stage", "source"];
 
 /// Where in [`KNOWN`] the columns an import reads past begin.
 const READ_ONLY_FROM: usize = 20;
@@ -98,6 +101,8 @@ fn to_body(headers: &[String], record: &csv::StringRecord, defs: &[CustomFieldDe
             // importer its owner, as with the API.
             let owner = if cell.is_empty() { Value::Null } else { Value::String(cell.to_owned()) };
             obj.insert("owner_id".to_owned(), owner);
+        } else if ENUMS.contains(&header.as_str()) && !cell.is_empty() {
+            obj.insert(header.clone(), Value::String(enum_cell(cell)));
         } else if !KNOWN[READ_ONLY_FROM..].contains(&header.as_str()) && !cell.is_empty() {
             obj.insert(header.clone(), Value::String(cell.to_owned()));
         }

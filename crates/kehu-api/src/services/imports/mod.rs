@@ -271,6 +271,12 @@ fn unguard(cell: &str) -> &str {
     }
 }
 
+/// A cell of an enum column as people type it in a spreadsheet (`A`, `Trade show`), as the wire
+/// value it stands for (`a`, `trade_show`); what is still unknown is then reported by the checks.
+fn enum_cell(cell: &str) -> String {
+    cell.trim().to_lowercase().replace([' ', '-'], "_")
+}
+
 /// A yes/no cell.
 fn boolean(cell: &str) -> Option<bool> {
     match cell.to_lowercase().as_str() {
@@ -343,6 +349,13 @@ fn read_batches(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enum_cells_read_as_people_type_them() {
+        assert_eq!(enum_cell("A"), "a");
+        assert_eq!(enum_cell(" Trade show "), "trade_show");
+        assert_eq!(enum_cell("cold-call"), "cold_call");
+    }
 
     #[test]
     fn pointers_become_columns() {
