@@ -272,7 +272,7 @@ impl Stack {
             caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))?;
             caps.add_arg(&format!("--window-size={},{}", viewport.width, viewport.height))?;
             caps.add_arg(&format!("--lang={lang}"))?;
-            caps.add_experimental_option("prefs", chromium_prefs(lang))?;
+            caps.add_experimental_option("prefs", chromium_prefs(lang, &profile.path().join(DOWNLOADS)))?;
             // Emulated metrics make the page exactly this size: a headless window is at least
             // 500 px wide, and its outer size includes room for browser controls it does not show.
             caps.add_experimental_option(
@@ -299,7 +299,7 @@ impl Stack {
                 self.chromedriver.log_tail()
             ),
         };
-        Browser { driver, base_url: self.base_url.clone(), viewport, _profile: profile }
+        Browser { driver, base_url: self.base_url.clone(), viewport, profile }
     }
 
     /// Where the processes' logs are, while the stack runs.
@@ -308,8 +308,14 @@ impl Stack {
     }
 }
 
-fn chromium_prefs(lang: &str) -> serde_json::Value {
-    serde_json::json!({ "intl": { "accept_languages": lang } })
+/// The folder of a browser's profile that its downloads go to.
+const DOWNLOADS: &str = "downloads";
+
+fn chromium_prefs(lang: &str, downloads: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "intl": { "accept_languages": lang },
+        "download": { "default_directory": downloads, "prompt_for_download": false },
+    })
 }
 
 /// One headless Chromium, with helpers that wait for the app rather than sleep.
@@ -317,7 +323,7 @@ pub struct Browser {
     pub driver: WebDriver,
     pub base_url: String,
     pub viewport: Viewport,
-    _profile: TempDir,
+    profile: TempDir,
 }
 
 impl Browser {
@@ -511,6 +517,22 @@ impl Browser {
         let url = self.driver.current_url().await.map(|u| u.to_string()).unwrap_or_default();
         let note = if saved { format!("; screenshot: {}", shot.display()) } else { String::new() };
         panic!("[{} at {url}] {message}{note}", self.viewport.name);
+    }
+
+    /// Waits until the browser has saved a download named `name`, and returns its bytes.
+    pub async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let path = self.profile.path().join(DOWNLOADS).join(name);
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            // Chromium writes into `<name>.crdownload` and renames it when the file is complete.
+            if let Ok(bytes) = fs::read(&path) {
+                return bytes;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("no download {} within {UI_TIMEOUT:?}", path.display())).await;
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// Ends the browser session; dropping without it also ends it, but blocks a thread to do so.

@@ -17,8 +17,9 @@ use uuid::Uuid;
 use crate::components::states::{LoadFailed, Loading};
 use crate::i18n::Key;
 use crate::pages::{
-    ApiKeysPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, NewContactPage, NewCustomerPage,
-    NewTeamPage, NewUserPage, PoolPage, ProfilePage, TeamPage, TeamsPage, TodayPage, UserPage, UsersPage,
+    ApiKeysPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, ImportPage, NewContactPage,
+    NewCustomerPage, NewTeamPage, NewUserPage, PoolPage, ProfilePage, TeamPage, TeamsPage, TodayPage, UserPage,
+    UsersPage,
 };
 
 /// A page's code could not be fetched: offline, or the app was updated since this tab loaded it.
@@ -61,6 +62,7 @@ lazy_pages! {
     customers: pool_page() => view! { <PoolPage /> };
     customers: contact_page(id: Uuid) => view! { <ContactPage id=id /> };
     customers: new_contact_page(customer: Uuid) => view! { <NewContactPage customer=customer /> };
+    import: import_page() => view! { <ImportPage /> };
 }
 
 /// Shows the page `load` brings: a spinner while its code arrives (the first time only; then it

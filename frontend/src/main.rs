@@ -77,6 +77,7 @@ fn App() -> impl IntoView {
         AppRoute::Customer(id) => lazy::page(move || lazy::customer_page(id)),
         AppRoute::EditCustomer(id) => lazy::page(move || lazy::edit_customer_page(id)),
         AppRoute::Pool => lazy::page(lazy::pool_page),
+        AppRoute::Import => lazy::page(lazy::import_page),
         AppRoute::Contact(id) => lazy::page(move || lazy::contact_page(id)),
         AppRoute::NewContact(customer) => lazy::page(move || lazy::new_contact_page(customer)),
         AppRoute::Login | AppRoute::NotFound => ().into_any(),

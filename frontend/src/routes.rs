@@ -27,6 +27,8 @@ pub enum AppRoute {
     Customer(Uuid),
     EditCustomer(Uuid),
     Pool,
+    /// The CSV import wizard.
+    Import,
     Contact(Uuid),
     /// A new contact of the customer with this id.
     NewContact(Uuid),
@@ -53,6 +55,7 @@ impl AppRoute {
             ["teams", t] => id(t, AppRoute::Team),
             ["today"] => AppRoute::Today,
             ["pool"] => AppRoute::Pool,
+            ["import"] => AppRoute::Import,
             ["customers"] => AppRoute::Customers,
             ["customers", "new"] => AppRoute::NewCustomer,
             ["customers", c] => id(c, AppRoute::Customer),
@@ -79,6 +82,7 @@ impl AppRoute {
             AppRoute::Team(id) => format!("/teams/{id}"),
             AppRoute::Today => "/today".to_owned(),
             AppRoute::Pool => "/pool".to_owned(),
+            AppRoute::Import => "/import".to_owned(),
             AppRoute::Customers => "/customers".to_owned(),
             AppRoute::NewCustomer => "/customers/new".to_owned(),
             AppRoute::Customer(id) => format!("/customers/{id}"),
@@ -99,7 +103,8 @@ impl AppRoute {
             | AppRoute::Customer(_)
             | AppRoute::EditCustomer(_)
             | AppRoute::Contact(_)
-            | AppRoute::NewContact(_) => AppRoute::Customers,
+            | AppRoute::NewContact(_)
+            | AppRoute::Import => AppRoute::Customers,
             other => other,
         }
     }
@@ -244,6 +249,7 @@ mod tests {
             AppRoute::Team(id),
             AppRoute::Today,
             AppRoute::Pool,
+            AppRoute::Import,
             AppRoute::Customers,
             AppRoute::NewCustomer,
             AppRoute::Customer(id),
@@ -277,5 +283,6 @@ mod tests {
         assert_eq!(AppRoute::Profile.section(), AppRoute::Profile);
         assert_eq!(AppRoute::EditCustomer(id).section(), AppRoute::Customers);
         assert_eq!(AppRoute::NewContact(id).section(), AppRoute::Customers);
+        assert_eq!(AppRoute::Import.section(), AppRoute::Customers);
     }
 }

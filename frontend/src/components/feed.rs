@@ -71,6 +71,11 @@ impl Feed {
         }
     }
 
+    /// The filters of the list as shown, without paging: what an export of it asks for.
+    pub fn query(&self) -> ListQuery {
+        self.query.run(())
+    }
+
     pub fn has_more(&self) -> bool {
         self.cursor.with(Option::is_some)
     }

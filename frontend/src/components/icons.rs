@@ -32,6 +32,8 @@ pub enum Icon {
     Clock,
     Admin,
     Close,
+    Upload,
+    Download,
 }
 
 impl Icon {
@@ -78,6 +80,8 @@ impl Icon {
             Icon::Clock => "M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M12 7v5l3 2",
             Icon::Admin => "M12 3l7 3v5c0 4.5-3 8.2-7 10-4-1.8-7-5.5-7-10V6zM9 12l2 2 4-4",
             Icon::Close => "M6 6l12 12M18 6 6 18",
+            Icon::Upload => "M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2M12 15V4M7.5 8.5 12 4l4.5 4.5",
+            Icon::Download => "M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2M12 4v11M7.5 10.5 12 15l4.5-4.5",
             Icon::Copy => {
                 "M9 9h9a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2v-9a2 2 0 0 1 2-2z\
                  M4 15V5a2 2 0 0 1 2-2h10"

@@ -3,6 +3,7 @@
 pub mod clipboard;
 pub mod custom_fields;
 pub mod dialog;
+pub mod download;
 pub mod feed;
 pub mod form;
 pub mod icons;

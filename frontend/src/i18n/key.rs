@@ -409,4 +409,41 @@ pub enum Key {
     ContactCreated,
     /// Contains `{name}`.
     ContactSaved,
+    ImportTitle,
+    ImportLede,
+    ImportWhat,
+    ImportPickFile,
+    ImportHint,
+    ImportTemplate,
+    ImportReading,
+    ImportSending,
+    ImportChecking,
+    ImportCheckingFirst,
+    ImportWriting,
+    ImportChooseAnother,
+    ImportTooLarge,
+    ImportUnreadable,
+    /// Contains `{n}`.
+    ImportAboutRows,
+    ImportCheck,
+    /// Contains `{done}` and `{total}`.
+    ImportProgressRows,
+    /// Contains `{n}`.
+    ImportCheckedOk,
+    /// Contains `{n}`.
+    ImportCommit,
+    /// Contains `{created}` and `{updated}`.
+    ImportDone,
+    /// Contains `{bad}` and `{n}`.
+    ImportBadRows,
+    ImportFailed,
+    /// Contains `{shown}`.
+    ImportMoreErrors,
+    ImportRow,
+    ImportColumn,
+    ImportProblem,
+    ImportNotFound,
+    ImportAction,
+    ExportAction,
+    Exporting,
 }

@@ -11,7 +11,9 @@ use kehu_client::ListQuery;
 use kehu_core::customer::{CustomerLevel, LifecycleStage};
 use kehu_core::user::Role;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::components::download::save_file;
 use crate::components::feed::{Empty, Feed, FeedList, SearchBox};
 use crate::components::form::{Choice, select};
 use crate::components::icons::{Icon, icon};
@@ -76,6 +78,28 @@ pub fn CustomersPage() -> impl IntoView {
     feed.reload();
 
     let reload = Callback::new(move |()| feed.reload());
+    // The list as filtered now, every page of it, as a CSV file; a failure is said above the list.
+    let exporting = RwSignal::new(false);
+    let export_error = RwSignal::new(None::<Key>);
+    let export = move |_| {
+        if exporting.get_untracked() {
+            return;
+        }
+        exporting.set(true);
+        export_error.set(None);
+        let client = session.client();
+        let query = feed.query();
+        spawn_local(async move {
+            let saved = match client.export_customers(&query).await {
+                Ok(csv) => {
+                    save_file("kehu-customers.csv", "text/csv;charset=utf-8", &csv).map_err(|_| Key::ErrUnexpected)
+                }
+                Err(e) => Err(Key::for_error(&e)),
+            };
+            export_error.try_set(saved.err());
+            exporting.try_set(false);
+        });
+    };
     let clear = Callback::new(move |()| {
         for s in [list.q, list.level, list.stage] {
             s.set(String::new());
@@ -115,11 +139,48 @@ pub fn CustomersPage() -> impl IntoView {
     view! {
         <div class="page">
             <PageHead title=Signal::derive(move || i18n.t(Key::CustomersTitle).to_owned())>
+                {dynamic(move || {
+                    if !session.works_customers() {
+                        return ().into_any();
+                    }
+                    view! {
+                        <Link route=AppRoute::Import class="btn btn-ghost btn-tool" testid="customers-import">
+                            {icon(Icon::Upload)}
+                            <span class="btn-label">{tr(Key::ImportAction)}</span>
+                        </Link>
+                    }
+                    .into_any()
+                })}
+                <button
+                    type="button"
+                    class="btn btn-ghost btn-tool"
+                    data-testid="customers-export"
+                    aria-label=move || i18n.t(if exporting.get() { Key::Exporting } else { Key::ExportAction })
+                    aria-busy=move || exporting.get().to_string()
+                    disabled=move || exporting.get()
+                    on:click=export
+                >
+                    <span class="spinner" aria-hidden="true"></span>
+                    {move || (!exporting.get()).then(|| icon(Icon::Download))}
+                    <span class="btn-label">{tr(Key::ExportAction)}</span>
+                </button>
                 <Link route=AppRoute::NewCustomer class="btn btn-primary" testid="customers-new">
                     {icon(Icon::Plus)}
                     <span>{tr(Key::NewCustomer)}</span>
                 </Link>
             </PageHead>
+            {move || {
+                export_error
+                    .get()
+                    .map(|key| {
+                        view! {
+                            <div class="alert alert-error" role="alert" data-testid="export-error">
+                                {icon(Icon::Alert)}
+                                <span>{tr(key)}</span>
+                            </div>
+                        }
+                    })
+            }}
             <div class="toolbar" role="search">
                 <SearchBox feed=feed text=list.q placeholder=Key::SearchCustomers testid="customers-search" />
                 <div class="segmented" role="group" aria-label=tr(Key::OwnerLabel)>
