@@ -10,6 +10,7 @@ pub mod contact;
 pub mod customer;
 pub mod error;
 pub mod import;
+pub mod lead;
 pub mod list;
 pub mod money;
 pub mod patch;

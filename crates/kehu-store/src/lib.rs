@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod imports;
+pub mod leads;
 pub mod login_attempts;
 pub mod outbox;
 pub mod page;

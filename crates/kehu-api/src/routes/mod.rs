@@ -7,6 +7,7 @@ pub mod auth;
 pub mod contacts;
 pub mod customers;
 pub mod imports;
+pub mod leads;
 pub mod me;
 pub mod settings;
 pub mod system;
@@ -36,6 +37,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "teams", description = "The team tree"),
         (name = "customers", description = "Customers, their owners and the shared pool"),
         (name = "contacts", description = "The people at customers"),
+        (name = "leads", description = "The sales pipeline: leads, their stages, conversion and the board"),
         (name = "activities", description = "Notes, calls, visits, meetings, emails and tasks: the timeline and a rep's day"),
         (name = "imports", description = "CSV imports with a dry run, progress and a per-row report"),
         (name = "settings", description = "Custom fields, pool recycling and other settings"),
@@ -76,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(api_keys::configure)
             .configure(customers::configure)
             .configure(contacts::configure)
+            .configure(leads::configure)
             .configure(activities::configure)
             .configure(settings::configure)
             .configure(imports::configure)

@@ -11,6 +11,7 @@ pub mod exports;
 pub mod fields;
 pub mod idempotency;
 pub mod imports;
+pub mod leads;
 pub mod outbox;
 pub mod pool;
 pub mod sessions;
