@@ -17,6 +17,7 @@ pub mod imports;
 pub mod login_attempts;
 pub mod outbox;
 pub mod page;
+pub mod products;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;

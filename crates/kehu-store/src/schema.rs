@@ -299,6 +299,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    products (id) {
+        id -> DbUuid,
+        sku -> Text,
+        sku_key -> Text,
+        name -> Text,
+        unit -> Text,
+        currency -> Text,
+        list_price_e4 -> BigInt,
+        cost_e4 -> Nullable<BigInt>,
+        active -> Bool,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(customer_tags -> customers (customer_id));
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -308,5 +332,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     customer_tags,
     contacts,
-    activities
+    activities,
+    products
 );

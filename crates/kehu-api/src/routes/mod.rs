@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod customers;
 pub mod imports;
 pub mod me;
+pub mod products;
 pub mod settings;
 pub mod system;
 pub mod teams;
@@ -37,6 +38,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "customers", description = "Customers, their owners and the shared pool"),
         (name = "contacts", description = "The people at customers"),
         (name = "activities", description = "Notes, calls, visits, meetings, emails and tasks: the timeline and a rep's day"),
+        (name = "products", description = "The product catalog that quotes draw from"),
         (name = "imports", description = "CSV imports with a dry run, progress and a per-row report"),
         (name = "settings", description = "Custom fields, pool recycling and other settings"),
         (name = "audit", description = "Who changed what, when"),
@@ -77,6 +79,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(customers::configure)
             .configure(contacts::configure)
             .configure(activities::configure)
+            .configure(products::configure)
             .configure(settings::configure)
             .configure(imports::configure)
             .configure(system::configure_v1),

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod outbox;
 pub mod pool;
+pub mod products;
 pub mod sessions;
 pub mod settings;
 pub mod teams;
