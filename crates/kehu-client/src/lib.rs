@@ -19,6 +19,7 @@ use kehu_core::customer::{
 use kehu_core::import::{Import, ImportResource};
 use kehu_core::lead::{ChangeStage, ConvertLead, CreateLead, Lead, LeadBoard, LeadConversion, UpdateLead};
 use kehu_core::list::List;
+use kehu_core::product::{CreateProduct, Product, UpdateProduct};
 use kehu_core::settings::{Settings, UpdateSettings};
 use kehu_core::team::{CreateTeam, Team, UpdateTeam};
 use kehu_core::user::{ChangePassword, CreateUser, Me, UpdateMe, UpdateUser, User};
@@ -418,6 +419,37 @@ impl Client {
     /// `POST /api/v1/contacts/{id}/restore`.
     pub async fn restore_contact(&self, id: &str) -> Result<Contact> {
         self.write::<(), _>(Method::POST, &format!("/contacts/{id}/restore"), None, &WriteOptions::default()).await
+    }
+
+    /// `GET /api/v1/products`: the catalog (`cost` is null unless the caller is an administrator
+    /// or a manager).
+    pub async fn list_products(&self, query: &ListQuery) -> Result<List<Product>> {
+        self.list("/products", query).await
+    }
+
+    /// `GET /api/v1/products/{id}`.
+    pub async fn get_product(&self, id: &str) -> Result<Product> {
+        Self::send(self.request(Method::GET, &format!("/products/{id}"))).await
+    }
+
+    /// `POST /api/v1/products` (administrators and managers).
+    pub async fn create_product(&self, body: &CreateProduct, opts: &WriteOptions) -> Result<Product> {
+        self.write(Method::POST, "/products", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/products/{id}` (administrators and managers).
+    pub async fn update_product(&self, id: &str, changes: &UpdateProduct, opts: &WriteOptions) -> Result<Product> {
+        self.write(Method::PATCH, &format!("/products/{id}"), Some(changes), opts).await
+    }
+
+    /// `DELETE /api/v1/products/{id}` (soft; administrators restore).
+    pub async fn delete_product(&self, id: &str, opts: &WriteOptions) -> Result<()> {
+        self.write::<(), _>(Method::DELETE, &format!("/products/{id}"), None, opts).await
+    }
+
+    /// `POST /api/v1/products/{id}/restore` (administrators).
+    pub async fn restore_product(&self, id: &str) -> Result<Product> {
+        self.write::<(), _>(Method::POST, &format!("/products/{id}/restore"), None, &WriteOptions::default()).await
     }
 
     /// `GET /api/v1/activities`.

@@ -18,6 +18,7 @@ pub mod leads;
 pub mod login_attempts;
 pub mod outbox;
 pub mod page;
+pub mod products;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;

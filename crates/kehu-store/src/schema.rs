@@ -303,6 +303,30 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::types::DbUuid;
 
+    products (id) {
+        id -> DbUuid,
+        sku -> Text,
+        sku_key -> Text,
+        name -> Text,
+        unit -> Text,
+        currency -> Text,
+        list_price_e4 -> BigInt,
+        cost_e4 -> Nullable<BigInt>,
+        active -> Bool,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
     leads (id) {
         id -> DbUuid,
         title -> Text,
@@ -357,6 +381,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_tags,
     contacts,
     activities,
+    products,
     leads,
     lead_stages
 );

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod imports;
 pub mod leads;
 pub mod me;
+pub mod products;
 pub mod settings;
 pub mod system;
 pub mod teams;
@@ -39,6 +40,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "contacts", description = "The people at customers"),
         (name = "leads", description = "The sales pipeline: leads, their stages, conversion and the board"),
         (name = "activities", description = "Notes, calls, visits, meetings, emails and tasks: the timeline and a rep's day"),
+        (name = "products", description = "The product catalog that quotes draw from"),
         (name = "imports", description = "CSV imports with a dry run, progress and a per-row report"),
         (name = "settings", description = "Custom fields, pool recycling and other settings"),
         (name = "audit", description = "Who changed what, when"),
@@ -80,6 +82,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(contacts::configure)
             .configure(leads::configure)
             .configure(activities::configure)
+            .configure(products::configure)
             .configure(settings::configure)
             .configure(imports::configure)
             .configure(system::configure_v1),

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod leads;
 pub mod outbox;
 pub mod pool;
+pub mod products;
 pub mod sessions;
 pub mod settings;
 pub mod teams;
