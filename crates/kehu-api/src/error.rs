@@ -22,9 +22,18 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// The record's version, for a failed `If-Match`.
     pub current_version: Option<i64>,
-    /// Look-alike customers, for `possible_duplicate` (boxed: errors travel in every `Result`, and
-    /// this is rare).
-    pub duplicates: Option<Box<Vec<kehu_core::DuplicateCandidate>>>,
+    /// What some codes add to the problem (boxed: errors travel in every `Result`, and this is
+    /// rare).
+    pub extra: Option<Box<Extra>>,
+}
+
+/// The members of a problem that only some codes have.
+#[derive(Debug, Clone)]
+pub enum Extra {
+    /// `possible_duplicate`: the look-alike customers.
+    Duplicates(Vec<kehu_core::DuplicateCandidate>),
+    /// `invalid_state_transition`: the record's state and the actions it allows.
+    Transition { current: String, allowed: Vec<String> },
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -38,7 +47,7 @@ impl ApiError {
             cause: None,
             retry_after: None,
             current_version: None,
-            duplicates: None,
+            extra: None,
         }
     }
 
@@ -66,11 +75,27 @@ impl ApiError {
         Self::with_detail(ErrorCode::Forbidden, detail)
     }
 
+    /// 409 `invalid_state_transition`: the record is in `current` state, from which only
+    /// `allowed` may be done.
+    pub fn transition(current: &str, allowed: Vec<String>, detail: impl Into<String>) -> Self {
+        Self {
+            extra: Some(Box::new(Extra::Transition { current: current.to_owned(), allowed })),
+            ..Self::with_detail(ErrorCode::InvalidStateTransition, detail)
+        }
+    }
+
     pub fn problem(&self) -> Problem {
         let mut p = Problem::new(self.code, self.detail.clone());
         p.errors = self.errors.clone();
         p.current_version = self.current_version;
-        p.duplicates = self.duplicates.as_deref().cloned().unwrap_or_default();
+        match self.extra.as_deref() {
+            Some(Extra::Duplicates(found)) => p.duplicates = found.clone(),
+            Some(Extra::Transition { current, allowed }) => {
+                p.current_status = Some(current.clone());
+                p.allowed_actions = Some(allowed.clone());
+            }
+            None => {}
+        }
         p
     }
 }

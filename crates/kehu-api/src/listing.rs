@@ -156,7 +156,7 @@ impl<S: Copy> ListRequest<S> {
     }
 }
 
-fn encode_cursor(after: &After, sort: &str) -> String {
+pub(crate) fn encode_cursor(after: &After, sort: &str) -> String {
     let body = CursorBody { s: sort.to_owned(), k: after.key.clone(), i: after.id };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
 }

@@ -17,7 +17,9 @@ use kehu_core::customer::{
     UpdateCustomer,
 };
 use kehu_core::import::{Import, ImportResource};
+use kehu_core::lead::{ChangeStage, ConvertLead, CreateLead, Lead, LeadBoard, LeadConversion, UpdateLead};
 use kehu_core::list::List;
+use kehu_core::product::{CreateProduct, Product, UpdateProduct};
 use kehu_core::settings::{Settings, UpdateSettings};
 use kehu_core::team::{CreateTeam, Team, UpdateTeam};
 use kehu_core::user::{ChangePassword, CreateUser, Me, UpdateMe, UpdateUser, User};
@@ -45,6 +47,14 @@ impl ClientError {
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             ClientError::Api(p) => Some(p.code),
+            _ => None,
+        }
+    }
+
+    /// The server's problem, when it sent one: field errors, allowed actions and the rest.
+    pub fn problem(self) -> Option<Problem> {
+        match self {
+            ClientError::Api(p) => Some(*p),
             _ => None,
         }
     }
@@ -411,6 +421,37 @@ impl Client {
         self.write::<(), _>(Method::POST, &format!("/contacts/{id}/restore"), None, &WriteOptions::default()).await
     }
 
+    /// `GET /api/v1/products`: the catalog (`cost` is null unless the caller is an administrator
+    /// or a manager).
+    pub async fn list_products(&self, query: &ListQuery) -> Result<List<Product>> {
+        self.list("/products", query).await
+    }
+
+    /// `GET /api/v1/products/{id}`.
+    pub async fn get_product(&self, id: &str) -> Result<Product> {
+        Self::send(self.request(Method::GET, &format!("/products/{id}"))).await
+    }
+
+    /// `POST /api/v1/products` (administrators and managers).
+    pub async fn create_product(&self, body: &CreateProduct, opts: &WriteOptions) -> Result<Product> {
+        self.write(Method::POST, "/products", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/products/{id}` (administrators and managers).
+    pub async fn update_product(&self, id: &str, changes: &UpdateProduct, opts: &WriteOptions) -> Result<Product> {
+        self.write(Method::PATCH, &format!("/products/{id}"), Some(changes), opts).await
+    }
+
+    /// `DELETE /api/v1/products/{id}` (soft; administrators restore).
+    pub async fn delete_product(&self, id: &str, opts: &WriteOptions) -> Result<()> {
+        self.write::<(), _>(Method::DELETE, &format!("/products/{id}"), None, opts).await
+    }
+
+    /// `POST /api/v1/products/{id}/restore` (administrators).
+    pub async fn restore_product(&self, id: &str) -> Result<Product> {
+        self.write::<(), _>(Method::POST, &format!("/products/{id}/restore"), None, &WriteOptions::default()).await
+    }
+
     /// `GET /api/v1/activities`.
     pub async fn list_activities(&self, query: &ListQuery) -> Result<List<Activity>> {
         self.list("/activities", query).await
@@ -444,6 +485,52 @@ impl Client {
     /// `POST /api/v1/customers/{id}/merge`: folds the duplicate into this customer.
     pub async fn merge_customer(&self, id: &str, body: &MergeCustomers) -> Result<Customer> {
         self.write(Method::POST, &format!("/customers/{id}/merge"), Some(body), &WriteOptions::default()).await
+    }
+
+    /// `GET /api/v1/leads`.
+    pub async fn list_leads(&self, query: &ListQuery) -> Result<List<Lead>> {
+        self.list("/leads", query).await
+    }
+
+    /// `GET /api/v1/leads/board`: the open pipeline, a column per stage; takes `owner_id`,
+    /// `team_id`, `q` and `source`.
+    pub async fn lead_board(&self, query: &ListQuery) -> Result<LeadBoard> {
+        Self::send(self.request(Method::GET, "/leads/board").query(&query.0)).await
+    }
+
+    /// `GET /api/v1/leads/{id}`.
+    pub async fn get_lead(&self, id: &str) -> Result<Lead> {
+        Self::send(self.request(Method::GET, &format!("/leads/{id}"))).await
+    }
+
+    /// `POST /api/v1/leads`.
+    pub async fn create_lead(&self, body: &CreateLead, opts: &WriteOptions) -> Result<Lead> {
+        self.write(Method::POST, "/leads", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/leads/{id}`.
+    pub async fn update_lead(&self, id: &str, changes: &UpdateLead, opts: &WriteOptions) -> Result<Lead> {
+        self.write(Method::PATCH, &format!("/leads/{id}"), Some(changes), opts).await
+    }
+
+    /// `DELETE /api/v1/leads/{id}`.
+    pub async fn delete_lead(&self, id: &str, opts: &WriteOptions) -> Result<()> {
+        self.write::<(), _>(Method::DELETE, &format!("/leads/{id}"), None, opts).await
+    }
+
+    /// `POST /api/v1/leads/{id}/restore` (administrators).
+    pub async fn restore_lead(&self, id: &str) -> Result<Lead> {
+        self.write::<(), _>(Method::POST, &format!("/leads/{id}/restore"), None, &WriteOptions::default()).await
+    }
+
+    /// `POST /api/v1/leads/{id}/stage`: moves the lead (won needs a customer, lost a reason).
+    pub async fn change_lead_stage(&self, id: &str, body: &ChangeStage, opts: &WriteOptions) -> Result<Lead> {
+        self.write(Method::POST, &format!("/leads/{id}/stage"), Some(body), opts).await
+    }
+
+    /// `POST /api/v1/leads/{id}/convert`: the prospect becomes a customer and a contact.
+    pub async fn convert_lead(&self, id: &str, body: &ConvertLead, opts: &WriteOptions) -> Result<LeadConversion> {
+        self.write(Method::POST, &format!("/leads/{id}/convert"), Some(body), opts).await
     }
 
     /// `GET /api/v1/settings`.

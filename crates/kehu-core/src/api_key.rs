@@ -39,6 +39,10 @@ pub fn role_scopes(role: Role) -> Vec<String> {
         }
     };
     s.extend(["products:read", "users:read", "teams:read"].iter().map(|x| (*x).to_owned()));
+    if role == Role::Manager {
+        // Managers keep the catalog up to date with administrators.
+        s.push("products:write".to_owned());
+    }
     if matches!(role, Role::Manager | Role::Sales) {
         s.push("analytics:read".to_owned());
     }
@@ -99,6 +103,8 @@ mod tests {
         }
         assert!(role_scopes(Role::Admin).contains(&"admin".to_owned()));
         assert!(!role_scopes(Role::Sales).contains(&"users:write".to_owned()));
+        assert!(role_scopes(Role::Manager).contains(&"products:write".to_owned()));
+        assert!(!role_scopes(Role::Sales).contains(&"products:write".to_owned()));
         assert!(!role_scopes(Role::Service).contains(&"customers:write".to_owned()));
     }
 }

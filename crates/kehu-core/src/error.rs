@@ -54,6 +54,8 @@ pub enum ErrorCode {
     NotInPool,
     /// A visible customer has the same name, phone, email or tax id; see `duplicates`.
     PossibleDuplicate,
+    /// The record's state does not allow this action; see `current_status` and `allowed_actions`.
+    InvalidStateTransition,
     /// The server failed; nothing about the cause is disclosed.
     InternalError,
     /// The database or another dependency is unavailable.
@@ -73,7 +75,8 @@ impl ErrorCode {
             | Self::RequestInFlight
             | Self::PoolCapReached
             | Self::NotInPool
-            | Self::PossibleDuplicate => 409,
+            | Self::PossibleDuplicate
+            | Self::InvalidStateTransition => 409,
             Self::PreconditionFailed => 412,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
@@ -108,6 +111,7 @@ impl ErrorCode {
             Self::PoolCapReached => "Pool customer limit reached",
             Self::NotInPool => "Customer is not in the pool",
             Self::PossibleDuplicate => "A similar customer exists",
+            Self::InvalidStateTransition => "Not allowed in the record's current state",
             Self::InternalError => "Internal server error",
             Self::ServiceUnavailable => "Service unavailable",
         }
@@ -137,6 +141,7 @@ impl ErrorCode {
             Self::PoolCapReached => "pool_cap_reached",
             Self::NotInPool => "not_in_pool",
             Self::PossibleDuplicate => "possible_duplicate",
+            Self::InvalidStateTransition => "invalid_state_transition",
             Self::InternalError => "internal_error",
             Self::ServiceUnavailable => "service_unavailable",
         }
@@ -202,6 +207,12 @@ pub struct Problem {
     /// With `possible_duplicate`: the visible customers that look like the one being created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub duplicates: Vec<DuplicateCandidate>,
+    /// With `invalid_state_transition`: the record's state (a lead's stage, a quote's status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
+    /// With `invalid_state_transition`: what may be done from that state (empty when nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
 }
 
 /// A customer that may be the same as one being created.
@@ -226,6 +237,8 @@ impl Problem {
             errors: Vec::new(),
             current_version: None,
             duplicates: Vec::new(),
+            current_status: None,
+            allowed_actions: None,
         }
     }
 }
@@ -247,6 +260,7 @@ mod tests {
             ErrorCode::PoolCapReached,
             ErrorCode::NotInPool,
             ErrorCode::PossibleDuplicate,
+            ErrorCode::InvalidStateTransition,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -311,9 +311,11 @@ pub fn decimal_places(value: Decimal) -> u32 {
     value.normalize().scale()
 }
 
-/// Whether the value fits the stored `BIGINT` × 10⁴ once its decimals are right.
+/// Whether the value fits the stored `BIGINT` × 10⁴; callers have checked it has at most 4
+/// decimals. The whole value counts, not only its integer part: 922337203685477.59 does not fit
+/// though 922337203685477 does.
 fn storable(value: Decimal) -> bool {
-    to_fixed4(value.trunc()).is_ok()
+    to_fixed4(value).is_ok()
 }
 
 /// The currency of a code sent by a client. Code `unknown_currency`.
@@ -561,6 +563,8 @@ mod tests {
         check_unit_price(&mut e, "/ok", d("0"), 2);
         check_unit_price(&mut e, "/ok", d("-0"), 2);
         check_unit_price(&mut e, "/e", d("19.999"), 2);
+        check_amount(&mut e, "/e2", d("922337203685477.59"), 2);
+        check_amount(&mut e, "/ok", d("922337203685477.58"), 2);
         check_quantity(&mut e, "/f", d("0"));
         check_quantity(&mut e, "/g", d("-1"));
         check_quantity(&mut e, "/h", d("0.00001"));
@@ -580,6 +584,7 @@ mod tests {
                 ("/c", "too_large"),
                 ("/d", "negative"),
                 ("/e", "too_many_decimals"),
+                ("/e2", "too_large"),
                 ("/f", "not_positive"),
                 ("/g", "not_positive"),
                 ("/h", "too_many_decimals"),

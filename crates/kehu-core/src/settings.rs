@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::lead::StageProbabilities;
 use crate::patch::present;
 use crate::validate::Errors;
 use crate::wire_enum;
@@ -53,6 +54,8 @@ pub struct Settings {
     /// A customer whose owner has had no activity with it for this many days returns to the pool;
     /// `null` keeps customers with their owners.
     pub pool_recycle_days: Option<i32>,
+    /// The win probability a lead gets on entering each open stage.
+    pub stage_probabilities: StageProbabilities,
     pub custom_fields: CustomFieldSets,
     pub version: i64,
     pub updated_at: Option<DateTime<Utc>>,
@@ -65,6 +68,8 @@ pub struct SettingsDocument {
     #[serde(default)]
     pub pool_recycle_days: Option<i32>,
     #[serde(default)]
+    pub stage_probabilities: StageProbabilities,
+    #[serde(default)]
     pub custom_fields: CustomFieldSets,
 }
 
@@ -76,6 +81,9 @@ pub struct UpdateSettings {
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
     pub pool_recycle_days: Option<Option<i32>>,
+    /// Replaces all four; a lead keeps the probability it has until its stage changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage_probabilities: Option<StageProbabilities>,
     /// Replaces the definitions of the resources it names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<CustomFieldSets>,
@@ -128,6 +136,9 @@ impl UpdateSettings {
             && !(1..=3650).contains(&days)
         {
             errors.add("/pool_recycle_days", "out_of_range", "must be 1–3650 days, or null for never");
+        }
+        if let Some(p) = &self.stage_probabilities {
+            p.check(&mut errors, "/stage_probabilities");
         }
         if let Some(sets) = &self.custom_fields {
             check_defs(&mut errors, "/custom_fields/customers", &sets.customers);
@@ -220,6 +231,7 @@ mod tests {
     fn definitions_are_checked() {
         let body = UpdateSettings {
             pool_recycle_days: Some(Some(0)),
+            stage_probabilities: None,
             custom_fields: Some(CustomFieldSets {
                 customers: vec![
                     def("Bad Name", CustomFieldKind::Text, false, &[]),

@@ -299,8 +299,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    products (id) {
+        id -> DbUuid,
+        sku -> Text,
+        sku_key -> Text,
+        name -> Text,
+        unit -> Text,
+        currency -> Text,
+        list_price_e4 -> BigInt,
+        cost_e4 -> Nullable<BigInt>,
+        active -> Bool,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    leads (id) {
+        id -> DbUuid,
+        title -> Text,
+        customer_id -> Nullable<DbUuid>,
+        prospect_company -> Nullable<Text>,
+        prospect_contact -> Nullable<Text>,
+        prospect_phone -> Nullable<Text>,
+        prospect_email -> Nullable<Text>,
+        source -> Nullable<Text>,
+        stage -> Text,
+        probability -> Integer,
+        amount_e4 -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        expected_close_date -> Nullable<Date>,
+        owner_id -> DbUuid,
+        competitor -> Nullable<Text>,
+        next_step -> Nullable<Text>,
+        lost_reason -> Nullable<Text>,
+        stage_entered_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    lead_stages (id) {
+        id -> DbUuid,
+        lead_id -> DbUuid,
+        stage -> Text,
+        entered_at -> Timestamp,
+        entered_by -> Nullable<DbUuid>,
+    }
+}
+
 diesel::joinable!(customer_tags -> customers (customer_id));
 diesel::joinable!(contacts -> customers (customer_id));
+diesel::joinable!(lead_stages -> leads (lead_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
@@ -308,5 +380,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     customer_tags,
     contacts,
-    activities
+    activities,
+    products,
+    leads,
+    lead_stages
 );

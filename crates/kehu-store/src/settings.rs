@@ -39,6 +39,7 @@ pub fn get_wire(conn: &mut DbConnection) -> StoreResult<Settings> {
     Ok(Settings {
         object: "settings".to_owned(),
         pool_recycle_days: doc.pool_recycle_days,
+        stage_probabilities: doc.stage_probabilities,
         custom_fields: doc.custom_fields,
         version,
         updated_at: updated_at.map(|t| Utc.from_utc_datetime(&t)),

@@ -120,6 +120,16 @@ impl Visibility {
         }
     }
 
+    /// The scope as bound values for records that follow their owner (leads without a customer):
+    /// whether all are visible, the caller's id, and the teams whose members' records are.
+    /// `None` for service agents, who see no such records.
+    pub(crate) fn owner_parts(&self) -> Option<(bool, Id, Vec<Id>)> {
+        match &self.scope {
+            Scope::ReadOnly => None,
+            _ => Some(self.customer_parts()),
+        }
+    }
+
     /// The same condition for statements that need one in every case (`UPDATE`): true when the
     /// caller sees all.
     pub(crate) fn customer_condition_or_true(&self) -> CustomerCondition {

@@ -113,3 +113,51 @@ fn a_secret_is_made_once() {
         assert_eq!((first.as_str(), second.as_str()), ("one", "one"));
     });
 }
+
+#[test]
+fn product_money_is_exact_and_live_skus_are_unique_in_any_case() {
+    use kehu_store::products::{self, CostView, Product, ProductChanges};
+    on_each_backend(|conn, backend| {
+        let t = now();
+        let row = |sku: &str| Product {
+            id: Id(new_id()),
+            sku: sku.to_owned(),
+            sku_key: sku.to_lowercase(),
+            name: "Pump".to_owned(),
+            unit: "pcs".to_owned(),
+            currency: "CNY".to_owned(),
+            // 12345678901.99 and the largest amount a BIGINT × 10⁴ holds: past 2⁵³, so a REAL
+            // or a float on the way would lose the last digits.
+            list_price_e4: 123_456_789_019_900,
+            cost_e4: Some(i64::MAX),
+            active: true,
+            search_text: products::search_text(sku, "Pump"),
+            version: 1,
+            created_at: t,
+            updated_at: t,
+            created_by: None,
+            updated_by: None,
+            deleted_at: None,
+        };
+        let saved = products::insert(conn, &row("PUMP-1")).unwrap();
+        assert_eq!((saved.list_price_e4, saved.cost_e4), (123_456_789_019_900, Some(i64::MAX)), "{backend:?}");
+        let wire = saved.to_wire(CostView::Shown).unwrap();
+        assert_eq!(wire.list_price.to_string(), "12345678901.99");
+        assert_eq!(wire.cost.unwrap().to_string(), "922337203685477.58");
+        assert_eq!(saved.to_wire(CostView::Hidden).unwrap().cost, None);
+        match products::insert(conn, &row("pump-1")) {
+            Err(StoreError::Conflict(_)) => {}
+            other => panic!("{backend:?}: expected a conflict, got {other:?}"),
+        }
+        // Once deleted, the SKU is free again.
+        let deleted = ProductChanges { deleted_at: Some(Some(t)), ..ProductChanges::default() };
+        products::update(conn, saved.id.0, 1, &deleted).unwrap();
+        assert!(products::find_by_sku_key(conn, "pump-1").unwrap().is_none());
+        products::insert(conn, &row("Pump-1")).unwrap();
+        let restore = ProductChanges { deleted_at: Some(None), ..ProductChanges::default() };
+        match products::update(conn, saved.id.0, 2, &restore) {
+            Err(StoreError::Conflict(_)) => {}
+            other => panic!("{backend:?}: expected a conflict, got {other:?}"),
+        }
+    });
+}

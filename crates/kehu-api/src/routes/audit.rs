@@ -22,7 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "audit",
     security(("bearer" = [])),
     params(
-        ("entity" = String, Query, description = "The kind of record: `customer`, `contact`, `activity`, `user`, `team`, `api_key`. The history of customers, contacts and activities is open to whoever may see the record; the rest to administrators."),
+        ("entity" = String, Query, description = "The kind of record: `customer`, `contact`, `activity`, `product`, `user`, `team`, `api_key`. The history of customers, contacts and activities is open to whoever may see the record; the rest to administrators."),
         ("entity_id" = Uuid, Query, description = "The record's id"),
         ("limit" = Option<i64>, Query),
         ("cursor" = Option<String>, Query),
@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "The record's changes, oldest first", body = List<AuditEvent>),
         (status = 400, description = "Missing or malformed parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator (for users, teams and keys)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator (for products, users, teams and keys)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "A customer, contact or activity the caller may not see", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -7,7 +7,9 @@ pub mod auth;
 pub mod contacts;
 pub mod customers;
 pub mod imports;
+pub mod leads;
 pub mod me;
+pub mod products;
 pub mod settings;
 pub mod system;
 pub mod teams;
@@ -36,7 +38,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "teams", description = "The team tree"),
         (name = "customers", description = "Customers, their owners and the shared pool"),
         (name = "contacts", description = "The people at customers"),
+        (name = "leads", description = "The sales pipeline: leads, their stages, conversion and the board"),
         (name = "activities", description = "Notes, calls, visits, meetings, emails and tasks: the timeline and a rep's day"),
+        (name = "products", description = "The product catalog that quotes draw from"),
         (name = "imports", description = "CSV imports with a dry run, progress and a per-row report"),
         (name = "settings", description = "Custom fields, pool recycling and other settings"),
         (name = "audit", description = "Who changed what, when"),
@@ -76,7 +80,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(api_keys::configure)
             .configure(customers::configure)
             .configure(contacts::configure)
+            .configure(leads::configure)
             .configure(activities::configure)
+            .configure(products::configure)
             .configure(settings::configure)
             .configure(imports::configure)
             .configure(system::configure_v1),

@@ -45,6 +45,9 @@ pub fn update(
         if let Some(days) = body.pool_recycle_days {
             doc.pool_recycle_days = days;
         }
+        if let Some(p) = body.stage_probabilities {
+            doc.stage_probabilities = p;
+        }
         if let Some(sets) = &body.custom_fields {
             doc.custom_fields = sets.clone();
         }

@@ -32,6 +32,7 @@ pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCus
         let now = kehu_store::now();
         let moved_contacts = kehu_store::contacts::move_all(conn, duplicate.id.0, id, now)?;
         let moved_activities = kehu_store::activities::move_all(conn, duplicate.id.0, id, now)?;
+        let moved_leads = kehu_store::leads::move_all(conn, duplicate.id.0, id, now)?;
 
         let fill = |mine: &Option<String>, theirs: &Option<String>| match (mine, theirs) {
             (None, Some(t)) => Some(Some(t.clone())),
@@ -88,6 +89,7 @@ pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCus
                 "customer_id": duplicate.id.0,
                 "contacts_moved": moved_contacts,
                 "activities_moved": moved_activities,
+                "leads_moved": moved_leads,
             }),
         });
         record(conn, who, ENTITY, id, AuditAction::Update, changed)?;

@@ -65,7 +65,7 @@ fn possible_duplicates(found: Vec<(Customer, Vec<String>)>) -> ApiError {
     );
     let candidates =
         found.into_iter().map(|(c, matched_on)| DuplicateCandidate { id: c.id.0, name: c.name, matched_on }).collect();
-    err.duplicates = Some(Box::new(candidates));
+    err.extra = Some(Box::new(crate::error::Extra::Duplicates(candidates)));
     err
 }
 
@@ -110,11 +110,15 @@ pub fn overview(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult
     } else {
         Vec::new()
     };
-    // Leads, quotes, purchases and complaints arrive with the sales chain and service; their
+    let (leads, open_leads) =
+        if may("leads:read") { kehu_store::leads::counts_for_customer(conn, &vis, id)? } else { (0, 0) };
+    // Quotes, purchases and complaints arrive with the rest of the sales chain and service; their
     // counts and sums join here then.
     let counts = RelatedCounts {
         contacts: kehu_store::contacts::count_for_customer(conn, &vis, id)?,
         open_tasks: kehu_store::activities::open_tasks_for_customer(conn, &vis, id)?,
+        leads,
+        open_leads,
         ..RelatedCounts::default()
     };
     let open_items = counts.open_tasks + counts.open_leads + counts.open_complaints;

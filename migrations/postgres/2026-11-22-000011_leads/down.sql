@@ -1,0 +1,2 @@
+DROP TABLE lead_stages;
+DROP TABLE leads;
