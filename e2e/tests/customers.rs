@@ -208,7 +208,9 @@ async fn phone_rep_finds_a_customer_logs_a_visit_and_claims_from_the_pool_in_eng
     browser.testid("tasks-empty").await;
 
     // The pool: one claim succeeds, the next one is over the rep's cap.
-    browser.click(&nav("nav-pool")).await;
+    // On a phone the pool opens from the customer list (the bar holds the pipeline).
+    browser.click(&nav("nav-customers")).await;
+    browser.click(&testid("customers-pool")).await;
     browser.wait_for_path("/pool").await;
     browser.wait_for_text(&testid("pool-list"), "深圳市腾讯计算机系统有限公司").await;
     wait_until_rows(&browser, "customer-row", 2).await;

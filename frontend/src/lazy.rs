@@ -17,9 +17,9 @@ use uuid::Uuid;
 use crate::components::states::{LoadFailed, Loading};
 use crate::i18n::Key;
 use crate::pages::{
-    ApiKeysPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, ImportPage, NewContactPage,
-    NewCustomerPage, NewTeamPage, NewUserPage, PoolPage, ProfilePage, TeamPage, TeamsPage, TodayPage, UserPage,
-    UsersPage,
+    ApiKeysPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, ImportPage, LeadPage, NewContactPage,
+    NewCustomerPage, NewLeadPage, NewProductPage, NewTeamPage, NewUserPage, PipelinePage, PoolPage, ProductPage,
+    ProductsPage, ProfilePage, TeamPage, TeamsPage, TodayPage, UserPage, UsersPage,
 };
 
 /// A page's code could not be fetched: offline, or the app was updated since this tab loaded it.
@@ -63,6 +63,12 @@ lazy_pages! {
     customers: contact_page(id: Uuid) => view! { <ContactPage id=id /> };
     customers: new_contact_page(customer: Uuid) => view! { <NewContactPage customer=customer /> };
     import: import_page() => view! { <ImportPage /> };
+    sales: pipeline_page() => view! { <PipelinePage /> };
+    sales: new_lead_page(customer: Option<Uuid>) => view! { <NewLeadPage customer=customer /> };
+    sales: lead_page(id: Uuid) => view! { <LeadPage id=id /> };
+    sales: products_page() => view! { <ProductsPage /> };
+    sales: new_product_page() => view! { <NewProductPage /> };
+    sales: product_page(id: Uuid) => view! { <ProductPage id=id /> };
 }
 
 /// Shows the page `load` brings: a spinner while its code arrives (the first time only; then it

@@ -27,6 +27,14 @@ pub enum AppRoute {
     Customer(Uuid),
     EditCustomer(Uuid),
     Pool,
+    /// The pipeline board.
+    Leads,
+    /// A new lead, for the customer with this id if there is one.
+    NewLead(Option<Uuid>),
+    Lead(Uuid),
+    Products,
+    NewProduct,
+    Product(Uuid),
     /// The CSV import wizard.
     Import,
     Contact(Uuid),
@@ -56,6 +64,15 @@ impl AppRoute {
             ["today"] => AppRoute::Today,
             ["pool"] => AppRoute::Pool,
             ["import"] => AppRoute::Import,
+            ["leads"] => AppRoute::Leads,
+            ["leads", "new"] => match query_param(query, "customer_id") {
+                None => AppRoute::NewLead(None),
+                Some(c) => id(c, |c| AppRoute::NewLead(Some(c))),
+            },
+            ["leads", l] => id(l, AppRoute::Lead),
+            ["products"] => AppRoute::Products,
+            ["products", "new"] => AppRoute::NewProduct,
+            ["products", p] => id(p, AppRoute::Product),
             ["customers"] => AppRoute::Customers,
             ["customers", "new"] => AppRoute::NewCustomer,
             ["customers", c] => id(c, AppRoute::Customer),
@@ -83,6 +100,13 @@ impl AppRoute {
             AppRoute::Today => "/today".to_owned(),
             AppRoute::Pool => "/pool".to_owned(),
             AppRoute::Import => "/import".to_owned(),
+            AppRoute::Leads => "/leads".to_owned(),
+            AppRoute::NewLead(None) => "/leads/new".to_owned(),
+            AppRoute::NewLead(Some(customer)) => format!("/leads/new?customer_id={customer}"),
+            AppRoute::Lead(id) => format!("/leads/{id}"),
+            AppRoute::Products => "/products".to_owned(),
+            AppRoute::NewProduct => "/products/new".to_owned(),
+            AppRoute::Product(id) => format!("/products/{id}"),
             AppRoute::Customers => "/customers".to_owned(),
             AppRoute::NewCustomer => "/customers/new".to_owned(),
             AppRoute::Customer(id) => format!("/customers/{id}"),
@@ -105,6 +129,8 @@ impl AppRoute {
             | AppRoute::Contact(_)
             | AppRoute::NewContact(_)
             | AppRoute::Import => AppRoute::Customers,
+            AppRoute::NewLead(_) | AppRoute::Lead(_) => AppRoute::Leads,
+            AppRoute::NewProduct | AppRoute::Product(_) => AppRoute::Products,
             other => other,
         }
     }
@@ -250,6 +276,13 @@ mod tests {
             AppRoute::Today,
             AppRoute::Pool,
             AppRoute::Import,
+            AppRoute::Leads,
+            AppRoute::NewLead(None),
+            AppRoute::NewLead(Some(id)),
+            AppRoute::Lead(id),
+            AppRoute::Products,
+            AppRoute::NewProduct,
+            AppRoute::Product(id),
             AppRoute::Customers,
             AppRoute::NewCustomer,
             AppRoute::Customer(id),

@@ -116,6 +116,25 @@ pub fn write_error(err: &ClientError) -> (Vec<(String, Key)>, Key) {
     (Vec::new(), Key::for_error(err))
 }
 
+/// Marks what the checks before sending found (`problems` of the form's own, `found` by the shared
+/// checks of `kehu-core`); when there is nothing, the form becomes pending and may send.
+pub fn mark_checked(
+    errors: FieldErrors,
+    form_error: RwSignal<Option<Key>>,
+    pending: RwSignal<bool>,
+    mut problems: Vec<(String, Key)>,
+    found: kehu_core::validate::Errors,
+) -> bool {
+    problems.extend(check_errors(found));
+    let ok = problems.is_empty();
+    errors.set(problems);
+    form_error.set((!ok).then_some(Key::ErrCheckFields));
+    if ok {
+        pending.set(true);
+    }
+    ok
+}
+
 /// The failures the shared checks of `kehu-core` found before sending, as the form marks them.
 pub fn check_errors(errors: kehu_core::validate::Errors) -> Vec<(String, Key)> {
     errors.0.into_iter().map(|e| (e.pointer.clone(), field_error_key(&e.pointer, &e.code))).collect()

@@ -34,6 +34,7 @@ pub enum Icon {
     Close,
     Upload,
     Download,
+    Pipeline,
 }
 
 impl Icon {
@@ -81,6 +82,9 @@ impl Icon {
             Icon::Admin => "M12 3l7 3v5c0 4.5-3 8.2-7 10-4-1.8-7-5.5-7-10V6zM9 12l2 2 4-4",
             Icon::Close => "M6 6l12 12M18 6 6 18",
             Icon::Upload => "M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2M12 15V4M7.5 8.5 12 4l4.5 4.5",
+            Icon::Pipeline => {
+                "M4 5a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1zM10.5 5a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1h-3a1 1 0 0 1-1-1zM17 5a1 1 0 0 1 1-1h1a1 1 0 0 1 1 1v5a1 1 0 0 1-1 1h-1a1 1 0 0 1-1-1z"
+            }
             Icon::Download => "M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2M12 4v11M7.5 10.5 12 15l4.5-4.5",
             Icon::Copy => {
                 "M9 9h9a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2v-9a2 2 0 0 1 2-2z\

@@ -9,6 +9,7 @@ pub mod form;
 pub mod icons;
 pub mod lang_switch;
 pub mod list;
+pub mod money;
 pub mod notice;
 pub mod shell;
 pub mod splash;

@@ -80,10 +80,16 @@ fn Sidebar() -> impl IntoView {
                 </NavLink>
                 // Service agents serve every customer and take none from the pool.
                 <div class="nav-group" hidden=move || !session.works_customers()>
+                    <NavLink route=AppRoute::Leads label=Key::NavPipeline class="side-nav-link">
+                        {icon(Icon::Pipeline)}
+                    </NavLink>
                     <NavLink route=AppRoute::Pool label=Key::NavPool class="side-nav-link">
                         {icon(Icon::Inbox)}
                     </NavLink>
                 </div>
+                <NavLink route=AppRoute::Products label=Key::NavProducts class="side-nav-link">
+                    {icon(Icon::Note)}
+                </NavLink>
                 // Hidden rather than left out, so the bar does not redraw when the session does.
                 <div class="nav-group" hidden=move || !session.is_admin()>
                     <p class="side-nav-group">{tr(Key::NavAdminGroup)}</p>
@@ -143,9 +149,10 @@ fn BottomNav() -> impl IntoView {
             <NavLink route=AppRoute::Customers label=Key::NavCustomers class="bottom-nav-item">
                 {icon(Icon::Building)}
             </NavLink>
+            // The pool is a button on the customer list here: the pipeline is what a rep opens more.
             <div class="nav-group" hidden=move || !session.works_customers()>
-                <NavLink route=AppRoute::Pool label=Key::NavPool class="bottom-nav-item">
-                    {icon(Icon::Inbox)}
+                <NavLink route=AppRoute::Leads label=Key::NavPipeline class="bottom-nav-item">
+                    {icon(Icon::Pipeline)}
                 </NavLink>
             </div>
             <div class="nav-group" hidden=move || !session.is_admin()>
@@ -184,6 +191,8 @@ fn NavLink(
         AppRoute::Today => "nav-today",
         AppRoute::Customers => "nav-customers",
         AppRoute::Pool => "nav-pool",
+        AppRoute::Leads => "nav-leads",
+        AppRoute::Products => "nav-products",
         _ => "nav-home",
     };
     view! {

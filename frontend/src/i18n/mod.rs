@@ -179,6 +179,19 @@ pub fn level_key(level: CustomerLevel) -> Key {
     }
 }
 
+/// The name of a lead's stage in the current language.
+pub fn lead_stage_key(stage: kehu_core::lead::LeadStage) -> Key {
+    use kehu_core::lead::LeadStage;
+    match stage {
+        LeadStage::New => Key::LeadStageNew,
+        LeadStage::Qualified => Key::LeadStageQualified,
+        LeadStage::Proposal => Key::LeadStageProposal,
+        LeadStage::Negotiation => Key::LeadStageNegotiation,
+        LeadStage::Won => Key::LeadStageWon,
+        LeadStage::Lost => Key::LeadStageLost,
+    }
+}
+
 pub fn stage_key(stage: LifecycleStage) -> Key {
     match stage {
         LifecycleStage::Prospect => Key::StageProspect,

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::components::custom_fields::{CustomInputs, Resource, split};
 use crate::components::form::{
-    Choice, CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, check_errors, checkbox, write_error,
+    Choice, CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, checkbox, mark_checked, write_error,
 };
 use crate::components::icons::{Icon, icon};
 use crate::components::notice::{Notice, use_notices};
@@ -219,16 +219,7 @@ fn ContactForm(contact: Option<Contact>, customer: Uuid, editable: bool) -> impl
             }
         };
         // The checks the server makes too, made first so a phone on a slow network gets its answer at once.
-        let checked = move |mut problems: Vec<(String, Key)>, found: kehu_core::validate::Errors| {
-            problems.extend(check_errors(found));
-            let ok = problems.is_empty();
-            errors.set(problems);
-            form_error.set((!ok).then_some(Key::ErrCheckFields));
-            if ok {
-                pending.set(true);
-            }
-            ok
-        };
+        let checked = move |problems, found| mark_checked(errors, form_error, pending, problems, found);
         match contact.get_value() {
             None => {
                 let (custom_fields, custom_problems) = split(custom.values());

@@ -144,6 +144,10 @@ pub fn CustomersPage() -> impl IntoView {
                         return ().into_any();
                     }
                     view! {
+                        <Link route=AppRoute::Pool class="btn btn-ghost btn-tool pool-link" testid="customers-pool">
+                            {icon(Icon::Inbox)}
+                            <span class="btn-label">{tr(Key::NavPoolShort)}</span>
+                        </Link>
                         <Link route=AppRoute::Import class="btn btn-ghost btn-tool" testid="customers-import">
                             {icon(Icon::Upload)}
                             <span class="btn-label">{tr(Key::ImportAction)}</span>

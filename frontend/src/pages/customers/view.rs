@@ -96,6 +96,10 @@ pub fn CustomerPage(id: Uuid) -> impl IntoView {
                 || ().into_any(),
                 |id| {
                     view! {
+                        <Link route=AppRoute::NewLead(Some(id)) class="btn btn-ghost btn-tool" testid="customer-new-lead">
+                            {icon(Icon::Pipeline)}
+                            <span class="btn-label">{tr(Key::NewLeadForCustomer)}</span>
+                        </Link>
                         <Link route=AppRoute::EditCustomer(id) class="btn btn-ghost" testid="customer-edit">
                             {icon(Icon::Edit)}
                             <span>{tr(Key::Edit)}</span>
