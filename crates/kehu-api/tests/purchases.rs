@@ -264,3 +264,65 @@ async fn another_teams_rep_does_not_see_the_purchase() {
     assert_eq!(by_number.total_count, Some(1));
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn the_customer_360_sums_revenue_and_balance_and_a_merge_moves_the_documents() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let opts = WriteOptions::default();
+    let c = customer(&admin, "Acme").await;
+    let dup = customer(&admin, "Acme Trading").await;
+    let cny = |customer_id: Uuid, price: &str| CreatePurchase {
+        customer_id,
+        currency: "CNY".into(),
+        order_date: None,
+        due_date: None,
+        lines: vec![line("x", "1", price)],
+    };
+    // 100.00 bought, 40.00 paid, 25.00 of it returned: revenue 75.00, owed 35.00.
+    let a = admin.create_purchase(&cny(c, "100.00"), &opts).await.unwrap();
+    let a_id = a.id.to_string();
+    admin.add_payment(&a_id, &payment("40.00"), &opts).await.unwrap();
+    admin.purchase_action(&a_id, "confirm", &opts).await.unwrap();
+    admin.purchase_action(&a_id, "fulfill", &opts).await.unwrap();
+    let back = CreateReturn {
+        lines: vec![ReturnLine { line_id: a.lines[0].id, quantity: dec("0.25") }],
+        refund_amount: None,
+        reason: None,
+        returned_on: None,
+    };
+    admin.add_return(&a_id, &back, &opts).await.unwrap();
+    // A cancelled one counts as a purchase but brings in nothing.
+    let cancelled = admin.create_purchase(&cny(c, "999.00"), &opts).await.unwrap();
+    admin.purchase_action(&cancelled.id.to_string(), "cancel", &opts).await.unwrap();
+    // The duplicate's JPY purchase, fully paid, and a quote.
+    let jpy = CreatePurchase { currency: "JPY".into(), lines: vec![line("y", "2", "500")], ..cny(dup, "0") };
+    let paid = admin.create_purchase(&jpy, &opts).await.unwrap();
+    admin.add_payment(&paid.id.to_string(), &payment("1000"), &opts).await.unwrap();
+    let q = kehu_core::quote::CreateQuote {
+        customer_id: dup,
+        currency: "CNY".into(),
+        lines: vec![line("z", "1", "5.00")],
+        ..Default::default()
+    };
+    let quote = admin.create_quote(&q, &opts).await.unwrap();
+
+    let overview = admin.customer_overview(&c.to_string()).await.unwrap();
+    assert_eq!((overview.counts.purchases, overview.counts.quotes), (2, 0));
+    let sums = |v: &[kehu_core::customer::Amount]| {
+        v.iter().map(|a| format!("{} {}", a.amount, a.currency)).collect::<Vec<_>>()
+    };
+    assert_eq!(sums(&overview.lifetime_revenue), ["75.00 CNY"]);
+    assert_eq!(sums(&overview.balance_due), ["35.00 CNY"]);
+    assert_eq!(overview.open_items, 1);
+
+    admin.merge_customer(&c.to_string(), &kehu_core::customer::MergeCustomers { duplicate_id: dup }).await.unwrap();
+    assert_eq!(admin.get_quote(&quote.id.to_string()).await.unwrap().customer_id, c);
+    assert_eq!(admin.get_purchase(&paid.id.to_string()).await.unwrap().customer_id, c);
+    let overview = admin.customer_overview(&c.to_string()).await.unwrap();
+    assert_eq!((overview.counts.purchases, overview.counts.quotes), (3, 1));
+    assert_eq!(sums(&overview.lifetime_revenue), ["75.00 CNY", "1000 JPY"]);
+    assert_eq!(sums(&overview.balance_due), ["35.00 CNY"]);
+    assert_eq!(overview.open_items, 1);
+    app.stop().await;
+}
