@@ -20,6 +20,8 @@ use kehu_core::import::{Import, ImportResource};
 use kehu_core::lead::{ChangeStage, ConvertLead, CreateLead, Lead, LeadBoard, LeadConversion, UpdateLead};
 use kehu_core::list::List;
 use kehu_core::product::{CreateProduct, Product, UpdateProduct};
+use kehu_core::purchase::{CreatePayment, CreatePurchase, CreateReturn, Purchase};
+use kehu_core::quote::{CreateQuote, Quote, UpdateQuote};
 use kehu_core::settings::{Settings, UpdateSettings};
 use kehu_core::team::{CreateTeam, Team, UpdateTeam};
 use kehu_core::user::{ChangePassword, CreateUser, Me, UpdateMe, UpdateUser, User};
@@ -531,6 +533,62 @@ impl Client {
     /// `POST /api/v1/leads/{id}/convert`: the prospect becomes a customer and a contact.
     pub async fn convert_lead(&self, id: &str, body: &ConvertLead, opts: &WriteOptions) -> Result<LeadConversion> {
         self.write(Method::POST, &format!("/leads/{id}/convert"), Some(body), opts).await
+    }
+
+    /// `GET /api/v1/quotes`.
+    pub async fn list_quotes(&self, query: &ListQuery) -> Result<List<Quote>> {
+        self.list("/quotes", query).await
+    }
+
+    /// `GET /api/v1/quotes/{id}`.
+    pub async fn get_quote(&self, id: &str) -> Result<Quote> {
+        Self::send(self.request(Method::GET, &format!("/quotes/{id}"))).await
+    }
+
+    /// `POST /api/v1/quotes`: a draft with its lines; the totals are computed.
+    pub async fn create_quote(&self, body: &CreateQuote, opts: &WriteOptions) -> Result<Quote> {
+        self.write(Method::POST, "/quotes", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/quotes/{id}` (drafts only).
+    pub async fn update_quote(&self, id: &str, changes: &UpdateQuote, opts: &WriteOptions) -> Result<Quote> {
+        self.write(Method::PATCH, &format!("/quotes/{id}"), Some(changes), opts).await
+    }
+
+    /// `POST /api/v1/quotes/{id}/{action}`: `submit`, `approve`, `reject-approval`, `send`,
+    /// `accept`, `reject`, `cancel`, or `revise` (which returns the new draft revision).
+    pub async fn quote_action(&self, id: &str, action: &str, opts: &WriteOptions) -> Result<Quote> {
+        self.write::<(), _>(Method::POST, &format!("/quotes/{id}/{action}"), None, opts).await
+    }
+
+    /// `GET /api/v1/purchases`.
+    pub async fn list_purchases(&self, query: &ListQuery) -> Result<List<Purchase>> {
+        self.list("/purchases", query).await
+    }
+
+    /// `GET /api/v1/purchases/{id}`.
+    pub async fn get_purchase(&self, id: &str) -> Result<Purchase> {
+        Self::send(self.request(Method::GET, &format!("/purchases/{id}"))).await
+    }
+
+    /// `POST /api/v1/purchases`: a purchase entered directly, with its lines.
+    pub async fn create_purchase(&self, body: &CreatePurchase, opts: &WriteOptions) -> Result<Purchase> {
+        self.write(Method::POST, "/purchases", Some(body), opts).await
+    }
+
+    /// `POST /api/v1/purchases/{id}/{action}`: `confirm`, `fulfill`, `complete` or `cancel`.
+    pub async fn purchase_action(&self, id: &str, action: &str, opts: &WriteOptions) -> Result<Purchase> {
+        self.write::<(), _>(Method::POST, &format!("/purchases/{id}/{action}"), None, opts).await
+    }
+
+    /// `POST /api/v1/purchases/{id}/payments`.
+    pub async fn add_payment(&self, id: &str, body: &CreatePayment, opts: &WriteOptions) -> Result<Purchase> {
+        self.write(Method::POST, &format!("/purchases/{id}/payments"), Some(body), opts).await
+    }
+
+    /// `POST /api/v1/purchases/{id}/returns`.
+    pub async fn add_return(&self, id: &str, body: &CreateReturn, opts: &WriteOptions) -> Result<Purchase> {
+        self.write(Method::POST, &format!("/purchases/{id}/returns"), Some(body), opts).await
     }
 
     /// `GET /api/v1/settings`.

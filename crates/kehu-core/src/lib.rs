@@ -16,6 +16,8 @@ pub mod list;
 pub mod money;
 pub mod patch;
 pub mod product;
+pub mod purchase;
+pub mod quote;
 pub mod settings;
 pub mod team;
 pub mod user;

@@ -19,6 +19,8 @@ pub mod login_attempts;
 pub mod outbox;
 pub mod page;
 pub mod products;
+pub mod purchases;
+pub mod quotes;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;

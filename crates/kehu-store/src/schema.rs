@@ -100,6 +100,164 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    counters (name, year) {
+        name -> Text,
+        year -> Integer,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    quotes (id) {
+        id -> DbUuid,
+        number -> Text,
+        revision -> Integer,
+        customer_id -> DbUuid,
+        lead_id -> Nullable<DbUuid>,
+        contact_id -> Nullable<DbUuid>,
+        status -> Text,
+        currency -> Text,
+        valid_until -> Nullable<Date>,
+        terms -> Nullable<Text>,
+        subtotal_e4 -> BigInt,
+        discount_total_e4 -> BigInt,
+        tax_total_e4 -> BigInt,
+        total_e4 -> BigInt,
+        max_discount_e4 -> BigInt,
+        purchase_id -> Nullable<DbUuid>,
+        owner_id -> DbUuid,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    quote_lines (id) {
+        id -> DbUuid,
+        quote_id -> DbUuid,
+        position -> Integer,
+        product_id -> Nullable<DbUuid>,
+        description -> Text,
+        quantity_e4 -> BigInt,
+        unit_price_e4 -> BigInt,
+        discount_e4 -> BigInt,
+        tax_rate_e4 -> BigInt,
+        net_e4 -> BigInt,
+        tax_e4 -> BigInt,
+        total_e4 -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    purchases (id) {
+        id -> DbUuid,
+        number -> Text,
+        customer_id -> DbUuid,
+        quote_id -> Nullable<DbUuid>,
+        status -> Text,
+        order_date -> Date,
+        due_date -> Nullable<Date>,
+        currency -> Text,
+        subtotal_e4 -> BigInt,
+        discount_total_e4 -> BigInt,
+        tax_total_e4 -> BigInt,
+        total_e4 -> BigInt,
+        paid_e4 -> BigInt,
+        refunded_e4 -> BigInt,
+        returned_e4 -> BigInt,
+        balance_e4 -> BigInt,
+        owner_id -> DbUuid,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    purchase_lines (id) {
+        id -> DbUuid,
+        purchase_id -> DbUuid,
+        position -> Integer,
+        product_id -> Nullable<DbUuid>,
+        description -> Text,
+        quantity_e4 -> BigInt,
+        unit_price_e4 -> BigInt,
+        discount_e4 -> BigInt,
+        tax_rate_e4 -> BigInt,
+        net_e4 -> BigInt,
+        tax_e4 -> BigInt,
+        total_e4 -> BigInt,
+        returned_e4 -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    purchase_payments (id) {
+        id -> DbUuid,
+        purchase_id -> DbUuid,
+        amount_e4 -> BigInt,
+        paid_on -> Date,
+        method -> Text,
+        reference -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    purchase_returns (id) {
+        id -> DbUuid,
+        purchase_id -> DbUuid,
+        returned_value_e4 -> BigInt,
+        refund_e4 -> BigInt,
+        reason -> Nullable<Text>,
+        returned_on -> Date,
+        created_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    purchase_return_lines (id) {
+        id -> DbUuid,
+        return_id -> DbUuid,
+        line_id -> DbUuid,
+        quantity_e4 -> BigInt,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 
 diesel::table! {
@@ -383,5 +541,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     products,
     leads,
-    lead_stages
+    lead_stages,
+    counters,
+    quotes,
+    quote_lines,
+    purchases,
+    purchase_lines,
+    purchase_payments,
+    purchase_returns,
+    purchase_return_lines
 );

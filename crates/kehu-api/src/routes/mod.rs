@@ -10,6 +10,8 @@ pub mod imports;
 pub mod leads;
 pub mod me;
 pub mod products;
+pub mod purchases;
+pub mod quotes;
 pub mod settings;
 pub mod system;
 pub mod teams;
@@ -41,6 +43,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "leads", description = "The sales pipeline: leads, their stages, conversion and the board"),
         (name = "activities", description = "Notes, calls, visits, meetings, emails and tasks: the timeline and a rep's day"),
         (name = "products", description = "The product catalog that quotes draw from"),
+        (name = "quotes", description = "Quotes with computed totals, their approval and the way to a purchase"),
+        (name = "purchases", description = "What customers bought: payments, returns and what is still owed"),
         (name = "imports", description = "CSV imports with a dry run, progress and a per-row report"),
         (name = "settings", description = "Custom fields, pool recycling and other settings"),
         (name = "audit", description = "Who changed what, when"),
@@ -83,6 +87,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(leads::configure)
             .configure(activities::configure)
             .configure(products::configure)
+            .configure(quotes::configure)
+            .configure(purchases::configure)
             .configure(settings::configure)
             .configure(imports::configure)
             .configure(system::configure_v1),

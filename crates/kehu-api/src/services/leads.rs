@@ -469,3 +469,35 @@ pub fn board(conn: &mut DbConnection, who: &Principal, filter: &LeadFilter) -> A
     }
     Ok(LeadBoard { object: "lead_board".to_owned(), columns })
 }
+
+/// Marks a lead won because a quote for it was accepted, in the accepting transaction: the
+/// server's move, allowed from any stage but won (a lost lead whose quote is accepted was won
+/// after all), with its stage-history entry, audit entry and `lead.stage_changed` and `lead.won`
+/// events. A lead already won stays as it is.
+pub fn win_by_quote(conn: &mut DbConnection, who: &Principal, id: Uuid, now: NaiveDateTime) -> ApiResult<()> {
+    let Some(before) = leads::find(conn, &Visibility::system(), id)? else {
+        return Ok(());
+    };
+    if before.stage()? == LeadStage::Won {
+        return Ok(());
+    }
+    let changes = LeadChanges {
+        stage: Some(LeadStage::Won.as_str().to_owned()),
+        probability: Some(probabilities(conn)?.of(LeadStage::Won)),
+        lost_reason: Some(None),
+        stage_entered_at: Some(now),
+        closed_at: Some(Some(now)),
+        updated_at: Some(now),
+        updated_by: Some(Some(Id(who.id()))),
+        ..LeadChanges::default()
+    };
+    let before_wire = wire(conn, &before)?;
+    let after = leads::update(conn, id, before.version, &changes)?;
+    leads::enter_stage(conn, id, LeadStage::Won, now, Some(who.id()))?;
+    let after_wire = wire(conn, &after)?;
+    let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
+    changed.retain(|c| c.field != "stage_history");
+    record(conn, who, ENTITY, id, AuditAction::Update, changed)?;
+    outbox::insert(conn, &[event(who, "stage_changed", &after_wire, now)?, event(who, "won", &after_wire, now)?])?;
+    Ok(())
+}

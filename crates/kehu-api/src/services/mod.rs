@@ -15,6 +15,8 @@ pub mod leads;
 pub mod outbox;
 pub mod pool;
 pub mod products;
+pub mod purchases;
+pub mod quotes;
 pub mod sessions;
 pub mod settings;
 pub mod teams;

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::audit::{deleted_changed, diff, record, snapshot};
 use crate::services::fields::json_text;
 
-/// Folds a duplicate into the survivor: its contacts and activities move over, empty fields of the
+/// Folds a duplicate into the survivor: its contacts, activities, leads, quotes and purchases move over, empty fields of the
 /// survivor take the duplicate's values, tags are joined, and the duplicate is deleted. One
 /// transaction, audited on both.
 pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCustomers) -> ApiResult<WireCustomer> {
@@ -33,6 +33,8 @@ pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCus
         let moved_contacts = kehu_store::contacts::move_all(conn, duplicate.id.0, id, now)?;
         let moved_activities = kehu_store::activities::move_all(conn, duplicate.id.0, id, now)?;
         let moved_leads = kehu_store::leads::move_all(conn, duplicate.id.0, id, now)?;
+        let moved_quotes = kehu_store::quotes::move_all(conn, duplicate.id.0, id, now)?;
+        let moved_purchases = kehu_store::purchases::move_all(conn, duplicate.id.0, id, now)?;
 
         let fill = |mine: &Option<String>, theirs: &Option<String>| match (mine, theirs) {
             (None, Some(t)) => Some(Some(t.clone())),
@@ -90,6 +92,8 @@ pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCus
                 "contacts_moved": moved_contacts,
                 "activities_moved": moved_activities,
                 "leads_moved": moved_leads,
+                "quotes_moved": moved_quotes,
+                "purchases_moved": moved_purchases,
             }),
         });
         record(conn, who, ENTITY, id, AuditAction::Update, changed)?;

@@ -6,8 +6,8 @@ use kehu_core::DuplicateCandidate;
 use kehu_core::ErrorCode;
 use kehu_core::audit::AuditAction;
 use kehu_core::customer::{
-    CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage, OVERVIEW_ACTIVITIES,
-    OVERVIEW_CONTACTS, RelatedCounts, UpdateCustomer, match_keys, normalize_tags,
+    Amount, CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage,
+    OVERVIEW_ACTIVITIES, OVERVIEW_CONTACTS, RelatedCounts, UpdateCustomer, match_keys, normalize_tags,
 };
 use kehu_core::user::Role;
 use kehu_core::validate::Errors;
@@ -112,24 +112,48 @@ pub fn overview(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult
     };
     let (leads, open_leads) =
         if may("leads:read") { kehu_store::leads::counts_for_customer(conn, &vis, id)? } else { (0, 0) };
-    // Quotes, purchases and complaints arrive with the rest of the sales chain and service; their
-    // counts and sums join here then.
+    let quotes = if may("quotes:read") { kehu_store::quotes::count_for_customer(conn, &vis, id)? } else { 0 };
+    let (purchases, sums) = if may("purchases:read") {
+        (
+            kehu_store::purchases::count_for_customer(conn, &vis, id)?,
+            kehu_store::purchases::sums_for_customer(conn, &vis, id)?,
+        )
+    } else {
+        (0, Vec::new())
+    };
+    // Complaints arrive with service; their counts join here then.
     let counts = RelatedCounts {
         contacts: kehu_store::contacts::count_for_customer(conn, &vis, id)?,
         open_tasks: kehu_store::activities::open_tasks_for_customer(conn, &vis, id)?,
         leads,
         open_leads,
+        quotes,
+        purchases,
         ..RelatedCounts::default()
     };
-    let open_items = counts.open_tasks + counts.open_leads + counts.open_complaints;
+    // Revenue is what non-cancelled purchases came to less what came back; the balance is what is
+    // still owed, listed only for currencies with something owed.
+    let mut lifetime_revenue = Vec::new();
+    let mut balance_due = Vec::new();
+    let mut unpaid = 0;
+    for sum in &sums {
+        let exponent = kehu_core::money::Currency::parse(&sum.currency).map_err(ApiError::internal)?.exponent();
+        let amount = |e4: i64| kehu_core::money::from_fixed4_at(e4, exponent);
+        lifetime_revenue.push(Amount { currency: sum.currency.clone(), amount: amount(sum.revenue_e4) });
+        if sum.balance_e4 > 0 {
+            balance_due.push(Amount { currency: sum.currency.clone(), amount: amount(sum.balance_e4) });
+        }
+        unpaid += sum.unpaid;
+    }
+    let open_items = counts.open_tasks + counts.open_leads + counts.open_complaints + unpaid;
     Ok(CustomerOverview {
         object: "customer_overview".to_owned(),
         customer,
         contacts,
         latest_activities,
         counts,
-        lifetime_revenue: Vec::new(),
-        balance_due: Vec::new(),
+        lifetime_revenue,
+        balance_due,
         open_items,
     })
 }
