@@ -18,8 +18,9 @@ use crate::components::states::{LoadFailed, Loading};
 use crate::i18n::Key;
 use crate::pages::{
     ApiKeysPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, ImportPage, LeadPage, NewContactPage,
-    NewCustomerPage, NewLeadPage, NewProductPage, NewTeamPage, NewUserPage, PipelinePage, PoolPage, ProductPage,
-    ProductsPage, ProfilePage, TeamPage, TeamsPage, TodayPage, UserPage, UsersPage,
+    NewCustomerPage, NewLeadPage, NewProductPage, NewQuotePage, NewTeamPage, NewUserPage, PipelinePage, PoolPage,
+    ProductPage, ProductsPage, ProfilePage, PurchasePage, QuotePage, TeamPage, TeamsPage, TodayPage, UserPage,
+    UsersPage,
 };
 
 /// A page's code could not be fetched: offline, or the app was updated since this tab loaded it.
@@ -69,6 +70,9 @@ lazy_pages! {
     sales: products_page() => view! { <ProductsPage /> };
     sales: new_product_page() => view! { <NewProductPage /> };
     sales: product_page(id: Uuid) => view! { <ProductPage id=id /> };
+    sales: new_quote_page(customer: Uuid, lead: Option<Uuid>) => view! { <NewQuotePage customer=customer lead=lead /> };
+    sales: quote_page(id: Uuid) => view! { <QuotePage id=id /> };
+    sales: purchase_page(id: Uuid) => view! { <PurchasePage id=id /> };
 }
 
 /// Shows the page `load` brings: a spinner while its code arrives (the first time only; then it

@@ -34,6 +34,10 @@ pub enum AppRoute {
     Lead(Uuid),
     Products,
     NewProduct,
+    /// A new quote for a customer, for one of its leads if given.
+    NewQuote(Uuid, Option<Uuid>),
+    Quote(Uuid),
+    Purchase(Uuid),
     Product(Uuid),
     /// The CSV import wizard.
     Import,
@@ -70,6 +74,16 @@ impl AppRoute {
                 Some(c) => id(c, |c| AppRoute::NewLead(Some(c))),
             },
             ["leads", l] => id(l, AppRoute::Lead),
+            ["quotes", "new"] => match (
+                query_param(query, "customer_id").map(Uuid::parse_str),
+                query_param(query, "lead_id").map(Uuid::parse_str),
+            ) {
+                (Some(Ok(c)), None) => AppRoute::NewQuote(c, None),
+                (Some(Ok(c)), Some(Ok(l))) => AppRoute::NewQuote(c, Some(l)),
+                _ => AppRoute::NotFound,
+            },
+            ["quotes", q] => id(q, AppRoute::Quote),
+            ["purchases", p] => id(p, AppRoute::Purchase),
             ["products"] => AppRoute::Products,
             ["products", "new"] => AppRoute::NewProduct,
             ["products", p] => id(p, AppRoute::Product),
@@ -104,6 +118,10 @@ impl AppRoute {
             AppRoute::NewLead(None) => "/leads/new".to_owned(),
             AppRoute::NewLead(Some(customer)) => format!("/leads/new?customer_id={customer}"),
             AppRoute::Lead(id) => format!("/leads/{id}"),
+            AppRoute::NewQuote(c, None) => format!("/quotes/new?customer_id={c}"),
+            AppRoute::NewQuote(c, Some(l)) => format!("/quotes/new?customer_id={c}&lead_id={l}"),
+            AppRoute::Quote(id) => format!("/quotes/{id}"),
+            AppRoute::Purchase(id) => format!("/purchases/{id}"),
             AppRoute::Products => "/products".to_owned(),
             AppRoute::NewProduct => "/products/new".to_owned(),
             AppRoute::Product(id) => format!("/products/{id}"),
@@ -129,7 +147,11 @@ impl AppRoute {
             | AppRoute::Contact(_)
             | AppRoute::NewContact(_)
             | AppRoute::Import => AppRoute::Customers,
-            AppRoute::NewLead(_) | AppRoute::Lead(_) => AppRoute::Leads,
+            AppRoute::NewLead(_)
+            | AppRoute::Lead(_)
+            | AppRoute::NewQuote(..)
+            | AppRoute::Quote(_)
+            | AppRoute::Purchase(_) => AppRoute::Leads,
             AppRoute::NewProduct | AppRoute::Product(_) => AppRoute::Products,
             other => other,
         }
@@ -283,6 +305,10 @@ mod tests {
             AppRoute::Products,
             AppRoute::NewProduct,
             AppRoute::Product(id),
+            AppRoute::NewQuote(id, None),
+            AppRoute::NewQuote(id, Some(id)),
+            AppRoute::Quote(id),
+            AppRoute::Purchase(id),
             AppRoute::Customers,
             AppRoute::NewCustomer,
             AppRoute::Customer(id),

@@ -17,7 +17,7 @@ use crate::data::use_people;
 use crate::i18n::{Key, lead_stage_key, tr, use_i18n};
 use crate::pages::leads::form::LeadForm;
 use crate::pages::leads::stage_error;
-use crate::routes::AppRoute;
+use crate::routes::{AppRoute, Link};
 use crate::session::use_session;
 
 type Loaded = RwSignal<Option<Result<(Lead, Option<(Uuid, String)>), ClientError>>>;
@@ -192,6 +192,15 @@ fn Moves(lead: Lead, data: Loaded) -> impl IntoView {
                     >
                         {tr(Key::MarkLost)}
                     </button>
+                })}
+                {l.customer_id.map(|c| {
+                    let lead_id = l.id;
+                    view! {
+                        <Link route=AppRoute::NewQuote(c, Some(lead_id)) class="btn btn-soft" testid="lead-new-quote">
+                            {icon(Icon::Note)}
+                            <span>{tr(Key::NewQuote)}</span>
+                        </Link>
+                    }
                 })}
                 {prospect.then(|| view! {
                     <button
