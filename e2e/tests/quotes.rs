@@ -85,6 +85,28 @@ async fn phone_rep_quotes_a_lead_and_records_the_payment() {
     assert_fits(&browser).await;
     browser.screenshot("purchase-en").await;
 
+    // Delivered, one scanner comes back: not more than was bought, and the refund is recorded.
+    browser.click(&testid("purchase-confirm")).await;
+    browser.wait_for_text(&testid("purchase-status"), "Confirmed").await;
+    browser.click(&testid("purchase-fulfill")).await;
+    browser.wait_for_text(&testid("purchase-status"), "Delivered").await;
+    browser.fill(&testid("return-qty-0"), "4").await;
+    browser.click(&testid("return-submit")).await;
+    browser.wait_for_text(&testid("return-error"), "Please correct the fields").await;
+    browser.fill(&testid("return-qty-0"), "1").await;
+    browser.fill(&testid("return-refund"), "19.76").await;
+    browser.click(&testid("return-submit")).await;
+    browser.wait_for_text(&testid("returns"), "¥19.76").await;
+    browser.wait_for_text(&testid("purchase-balance"), "¥0.00").await;
+    browser.screenshot("purchase-returned-en").await;
+
+    // The customer's page shows the business: what was bought, and the quote.
+    browser.open(&format!("/customers/{}", customer.id)).await;
+    browser.wait_for_text(&testid("customer-revenue"), "¥39.58").await;
+    browser.wait_for_text(&testid("sales-list"), "Q-").await;
+    browser.wait_for_text(&testid("sales-list"), "Won").await;
+    browser.screenshot("customer-sales-en").await;
+
     let leads = rep.list_leads(&kehu_client::ListQuery::new()).await.unwrap();
     assert_eq!(leads.data[0].stage, LeadStage::Won, "accepting the quote wins its lead");
     browser.quit().await;
@@ -103,4 +125,82 @@ async fn assert_fits(browser: &Browser) {
     let (page, window): (i64, i64) =
         browser.script("return [document.documentElement.scrollWidth, window.innerWidth]").await;
     assert!(page <= window, "the page is {page} px wide in a {window} px window");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desktop_manager_approves_a_discount_above_the_reps_limit() {
+    use kehu_core::quote::{CreateQuote, NewLine, QuoteStatus};
+    use kehu_core::team::CreateTeam;
+    let stack = Stack::start().await;
+    let admin = stack.client();
+    admin.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.unwrap();
+    let opts = WriteOptions::default();
+    let boss = CreateUser {
+        email: "boss@e2e.kehu.test".into(),
+        name: "Wang Lei".into(),
+        role: Role::Manager,
+        password: REP_PASSWORD.into(),
+        team_id: None,
+        locale: None,
+        max_discount_percent: Some("30".parse().unwrap()),
+        pool_cap: None,
+    };
+    let boss = admin.create_user(&boss, &opts).await.unwrap();
+    let team = CreateTeam { name: "East".into(), parent_id: None, manager_id: Some(boss.id) };
+    let team = admin.create_team(&team, &opts).await.unwrap();
+    let rep = CreateUser {
+        email: REP_EMAIL.into(),
+        name: "Zhou Jie".into(),
+        role: Role::Sales,
+        password: REP_PASSWORD.into(),
+        team_id: Some(team.id),
+        locale: None,
+        max_discount_percent: Some("10".parse().unwrap()),
+        pool_cap: None,
+    };
+    admin.create_user(&rep, &opts).await.unwrap();
+    let rep = stack.client();
+    rep.login(REP_EMAIL, REP_PASSWORD).await.unwrap();
+    let customer = rep
+        .create_customer(&CreateCustomer { name: CUSTOMER.into(), ..CreateCustomer::default() }, &opts)
+        .await
+        .unwrap();
+    let line = NewLine {
+        product_id: None,
+        description: Some("Handheld scanner".into()),
+        quantity: "10".parse().unwrap(),
+        unit_price: Some("200.00".parse().unwrap()),
+        discount_percent: Some("25".parse().unwrap()),
+        tax_rate_percent: Some("13".parse().unwrap()),
+    };
+    let body = CreateQuote {
+        customer_id: customer.id,
+        lead_id: None,
+        contact_id: None,
+        currency: "CNY".into(),
+        valid_until: None,
+        terms: None,
+        lines: vec![line],
+    };
+    let quote = rep.create_quote(&body, &opts).await.unwrap();
+    let quote = rep.quote_action(&quote.id.to_string(), "submit", &opts).await.unwrap();
+    assert_eq!(quote.status, QuoteStatus::PendingApproval, "25 % is above the rep's 10 %");
+    let refused = rep.quote_action(&quote.id.to_string(), "send", &opts).await.unwrap_err();
+    assert_eq!(refused.code(), Some(kehu_core::ErrorCode::InvalidStateTransition));
+
+    let browser = stack.browser(Viewport::DESKTOP, "zh-CN").await;
+    browser.sign_in("boss@e2e.kehu.test", REP_PASSWORD).await;
+    browser.click(&format!("{} {}", testid("sidebar"), testid("nav-approvals"))).await;
+    browser.wait_for_text(&testid("approvals-list"), &quote.number).await;
+    browser.wait_for_text(&testid("approvals-list"), "最高折扣 25%").await;
+    browser.screenshot("approvals-zh").await;
+    browser.click(&testid("approval-link")).await;
+    browser.wait_for_text(&testid("quote-status"), "待审批").await;
+    browser.click(&testid("quote-approve")).await;
+    browser.wait_for_text(&testid("quote-status"), "已批准").await;
+    browser.screenshot("quote-approved-zh").await;
+    // Approved, the rep can send it.
+    let sent = rep.quote_action(&quote.id.to_string(), "send", &opts).await.unwrap();
+    assert_eq!(sent.status, QuoteStatus::Sent);
+    browser.quit().await;
 }

@@ -17,10 +17,10 @@ use uuid::Uuid;
 use crate::components::states::{LoadFailed, Loading};
 use crate::i18n::Key;
 use crate::pages::{
-    ApiKeysPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, ImportPage, LeadPage, NewContactPage,
-    NewCustomerPage, NewLeadPage, NewProductPage, NewQuotePage, NewTeamPage, NewUserPage, PipelinePage, PoolPage,
-    ProductPage, ProductsPage, ProfilePage, PurchasePage, QuotePage, TeamPage, TeamsPage, TodayPage, UserPage,
-    UsersPage,
+    ApiKeysPage, ApprovalsPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, ImportPage, LeadPage,
+    NewContactPage, NewCustomerPage, NewLeadPage, NewProductPage, NewQuotePage, NewTeamPage, NewUserPage, PipelinePage,
+    PoolPage, ProductPage, ProductsPage, ProfilePage, PurchasePage, QuotePage, TeamPage, TeamsPage, TodayPage,
+    UserPage, UsersPage,
 };
 
 /// A page's code could not be fetched: offline, or the app was updated since this tab loaded it.
@@ -72,6 +72,7 @@ lazy_pages! {
     sales: product_page(id: Uuid) => view! { <ProductPage id=id /> };
     sales: new_quote_page(customer: Uuid, lead: Option<Uuid>) => view! { <NewQuotePage customer=customer lead=lead /> };
     sales: quote_page(id: Uuid) => view! { <QuotePage id=id /> };
+    sales: approvals_page() => view! { <ApprovalsPage /> };
     sales: purchase_page(id: Uuid) => view! { <PurchasePage id=id /> };
 }
 

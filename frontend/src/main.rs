@@ -84,6 +84,7 @@ fn App() -> impl IntoView {
         AppRoute::Products => lazy::page(lazy::products_page),
         AppRoute::NewQuote(customer, lead) => lazy::page(move || lazy::new_quote_page(customer, lead)),
         AppRoute::Quote(id) => lazy::page(move || lazy::quote_page(id)),
+        AppRoute::Approvals => lazy::page(lazy::approvals_page),
         AppRoute::Purchase(id) => lazy::page(move || lazy::purchase_page(id)),
         AppRoute::NewProduct => lazy::page(lazy::new_product_page),
         AppRoute::Product(id) => lazy::page(move || lazy::product_page(id)),

@@ -37,6 +37,8 @@ pub enum AppRoute {
     /// A new quote for a customer, for one of its leads if given.
     NewQuote(Uuid, Option<Uuid>),
     Quote(Uuid),
+    /// Quotes waiting for a manager's approval.
+    Approvals,
     Purchase(Uuid),
     Product(Uuid),
     /// The CSV import wizard.
@@ -83,6 +85,7 @@ impl AppRoute {
                 _ => AppRoute::NotFound,
             },
             ["quotes", q] => id(q, AppRoute::Quote),
+            ["approvals"] => AppRoute::Approvals,
             ["purchases", p] => id(p, AppRoute::Purchase),
             ["products"] => AppRoute::Products,
             ["products", "new"] => AppRoute::NewProduct,
@@ -121,6 +124,7 @@ impl AppRoute {
             AppRoute::NewQuote(c, None) => format!("/quotes/new?customer_id={c}"),
             AppRoute::NewQuote(c, Some(l)) => format!("/quotes/new?customer_id={c}&lead_id={l}"),
             AppRoute::Quote(id) => format!("/quotes/{id}"),
+            AppRoute::Approvals => "/approvals".to_owned(),
             AppRoute::Purchase(id) => format!("/purchases/{id}"),
             AppRoute::Products => "/products".to_owned(),
             AppRoute::NewProduct => "/products/new".to_owned(),
@@ -308,6 +312,7 @@ mod tests {
             AppRoute::NewQuote(id, None),
             AppRoute::NewQuote(id, Some(id)),
             AppRoute::Quote(id),
+            AppRoute::Approvals,
             AppRoute::Purchase(id),
             AppRoute::Customers,
             AppRoute::NewCustomer,

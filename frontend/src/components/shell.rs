@@ -87,6 +87,11 @@ fn Sidebar() -> impl IntoView {
                         {icon(Icon::Inbox)}
                     </NavLink>
                 </div>
+                <div class="nav-group" hidden=move || !crate::pages::quotes::approvals::approves(session.role())>
+                    <NavLink route=AppRoute::Approvals label=Key::NavApprovals class="side-nav-link">
+                        {icon(Icon::Check)}
+                    </NavLink>
+                </div>
                 <NavLink route=AppRoute::Products label=Key::NavProducts class="side-nav-link">
                     {icon(Icon::Note)}
                 </NavLink>
@@ -193,6 +198,7 @@ fn NavLink(
         AppRoute::Pool => "nav-pool",
         AppRoute::Leads => "nav-leads",
         AppRoute::Products => "nav-products",
+        AppRoute::Approvals => "nav-approvals",
         _ => "nav-home",
     };
     view! {

@@ -513,6 +513,21 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::PayWechat => "WeChat Pay",
         Key::PayCheque => "Cheque",
         Key::LineTerms => "−{discount}% · tax {tax}%",
+        Key::PrintQuote => "Print",
         Key::PayOther => "Other",
+        Key::ApprovalsTitle => "Approvals",
+        Key::ApprovalsLede => {
+            "Quotes whose discount is above what their owner may give. Open one to approve it or send it back."
+        }
+        Key::ApprovalsEmpty => "Nothing waits for your approval",
+        Key::UpToDiscount => "up to {n}% off",
+        Key::NavApprovals => "Approvals",
+        Key::Returns => "Returns",
+        Key::RecordReturn => "Record a return",
+        Key::RefundAmount => "Refund",
+        Key::ReturnReason => "Reason",
+        Key::ReturnNothing => "Enter how many of a line came back.",
+        Key::SalesHeading => "Business",
+        Key::LifetimeRevenue => "Bought in all",
     }
 }

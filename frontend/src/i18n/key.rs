@@ -551,5 +551,18 @@ pub enum Key {
     PayCheque,
     /// Contains `{discount}` and `{tax}`.
     LineTerms,
+    PrintQuote,
     PayOther,
+    ApprovalsTitle,
+    ApprovalsLede,
+    ApprovalsEmpty,
+    UpToDiscount,
+    NavApprovals,
+    Returns,
+    RecordReturn,
+    RefundAmount,
+    ReturnReason,
+    ReturnNothing,
+    SalesHeading,
+    LifetimeRevenue,
 }

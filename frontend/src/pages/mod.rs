@@ -35,6 +35,7 @@ pub use pool::PoolPage;
 pub use products::{NewProductPage, ProductPage, ProductsPage};
 pub use profile::ProfilePage;
 pub use quotes::NewQuotePage;
+pub use quotes::approvals::ApprovalsPage;
 pub use quotes::view::{PurchasePage, QuotePage};
 pub use team_edit::{NewTeamPage, TeamPage};
 pub use teams::TeamsPage;

@@ -4,6 +4,7 @@
 pub mod form;
 mod log;
 pub mod parts;
+mod sales;
 pub mod timeline;
 pub mod view;
 

@@ -169,6 +169,7 @@ fn Customer360(ov: Ov) -> impl IntoView {
                     <Timeline ov=ov failure=failure fresh=fresh />
                 </section>
                 <div class="c360-side">
+                    <crate::pages::customers::sales::Sales ov=ov />
                     <Contacts ov=ov />
                     <Details ov=ov />
                 </div>

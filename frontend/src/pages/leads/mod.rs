@@ -119,6 +119,12 @@ pub fn PipelinePage() -> impl IntoView {
     view! {
         <div class="page page-wide">
             <PageHead title=Signal::derive(move || i18n.t(Key::PipelineTitle).to_owned())>
+                {crate::pages::quotes::approvals::approves(session.role()).then(|| view! {
+                    <Link route=AppRoute::Approvals class="btn btn-ghost btn-tool" testid="leads-approvals">
+                        {icon(Icon::Check)}
+                        <span class="btn-label">{tr(Key::NavApprovals)}</span>
+                    </Link>
+                })}
                 <Link route=AppRoute::Products class="btn btn-ghost btn-tool" testid="leads-products">
                     {icon(Icon::Note)}
                     <span class="btn-label">{tr(Key::NavProducts)}</span>

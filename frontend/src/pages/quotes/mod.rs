@@ -2,6 +2,7 @@
 //! typed, by the same `kehu_core::money` code the server saves them with, so what the rep shows
 //! the customer is what the quote will say.
 
+pub mod approvals;
 pub mod view;
 
 use std::str::FromStr;

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use kehu_client::{ClientError, WriteOptions};
 use kehu_core::ErrorCode;
-use kehu_core::purchase::{CreatePayment, PaymentMethod, Purchase, PurchaseAction};
+use kehu_core::purchase::{CreatePayment, CreateReturn, PaymentMethod, Purchase, PurchaseAction, ReturnLine};
 use kehu_core::quote::{Line, Quote, QuoteAction, QuoteStatus};
 use kehu_core::user::Role;
 use leptos::prelude::*;
@@ -102,10 +102,18 @@ pub fn QuotePage(id: Uuid) -> impl IntoView {
     let data = RwSignal::new(None::<Result<Quote, ClientError>>);
     let failure = RwSignal::new(None::<Key>);
     let pending = RwSignal::new(false);
+    // The printout names the customer.
+    let customer_name = RwSignal::new(String::new());
     let load = move || {
         let client = session.client();
         spawn_local(async move {
-            data.try_set(Some(client.get_quote(&id.to_string()).await));
+            let quote = client.get_quote(&id.to_string()).await;
+            if let Ok(q) = &quote
+                && let Ok(c) = client.get_customer(&q.customer_id.to_string()).await
+            {
+                customer_name.try_set(c.name);
+            }
+            data.try_set(Some(quote));
         });
     };
     load();
@@ -183,6 +191,7 @@ pub fn QuotePage(id: Uuid) -> impl IntoView {
                 }
             });
             let valid = q.valid_until.map(|d| d.to_string());
+            let issued = q.created_at.date_naive().to_string();
             let currency = q.currency.clone();
             view! {
                 <div class="page page-narrow">
@@ -194,11 +203,27 @@ pub fn QuotePage(id: Uuid) -> impl IntoView {
                         <span class="lead-amount" data-testid="quote-grand">{money(q.total, &q.currency)}</span>
                         {valid.map(|v| view! { <span>{icon(Icon::Calendar)} {move || i18n.t(Key::ValidUntilShort).replace("{date}", &v)}</span> })}
                     </div>
-                    <section class="card lead-moves">
+                    <section class="card lead-moves no-print">
                         <FormAlert error=failure errors=FieldErrors::new() testid="quote-action-error" />
-                        <div class="lead-move-buttons">{buttons} {purchase}</div>
+                        <div class="lead-move-buttons">
+                            {buttons}
+                            {purchase}
+                            <button
+                                type="button"
+                                class="btn btn-ghost"
+                                data-testid="quote-print"
+                                on:click=move |_| drop(window().print())
+                            >
+                                {tr(Key::PrintQuote)}
+                            </button>
+                        </div>
                     </section>
-                    <section class="card">
+                    <section class="card quote-doc">
+                        <p class="print-only print-head">
+                            <strong>{customer_name}</strong>
+                            " · "
+                            {issued}
+                        </p>
                         {lines_table(q.lines.clone(), currency.clone())}
                         {totals_list(q.subtotal, q.discount_total, q.tax_total, q.total, &currency)}
                         {q.terms.clone().map(|t| view! { <p class="doc-terms">{t}</p> })}
@@ -342,6 +367,17 @@ pub fn PurchasePage(id: Uuid) -> impl IntoView {
             let takes_payments =
                 p.status.allowed_actions().contains(&PurchaseAction::Payments) && p.balance_due > Decimal::ZERO;
             let for_pay = p.clone();
+            let takes_returns = p.status.allowed_actions().contains(&PurchaseAction::Returns);
+            let for_return = p.clone();
+            let returns = p
+                .returns
+                .iter()
+                .map(|r| {
+                    let line =
+                        format!("{} · {} · {}", r.returned_on, money(r.returned_value, &c), money(r.refund_amount, &c));
+                    view! { <li class="history-entry" data-testid="return">{line}</li> }
+                })
+                .collect_view();
             let payments = p
                 .payments
                 .iter()
@@ -394,9 +430,12 @@ pub fn PurchasePage(id: Uuid) -> impl IntoView {
                         {lines_table(p.lines.clone(), c.clone())}
                         {totals_list(p.subtotal, p.discount_total, p.tax_total, p.total, &c)}
                     </section>
+                    {takes_returns.then(|| view! { <ReturnForm purchase=for_return data=data /> })}
                     <section class="card">
                         <h2 class="card-title">{tr(Key::Payments)}</h2>
                         <ul class="history" data-testid="payments">{payments}</ul>
+                        <h2 class="card-title returns-title">{tr(Key::Returns)}</h2>
+                        <ul class="history" data-testid="returns">{returns}</ul>
                     </section>
                 </div>
             }
@@ -414,5 +453,146 @@ fn payment_key(m: PaymentMethod) -> Key {
         PaymentMethod::WechatPay => Key::PayWechat,
         PaymentMethod::Cheque => Key::PayCheque,
         PaymentMethod::Other => Key::PayOther,
+    }
+}
+
+/// Goods coming back: a quantity per line (at most what is left of it), the refund and why.
+#[component]
+fn ReturnForm(purchase: Purchase, data: RwSignal<Option<Result<Purchase, ClientError>>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let errors = FieldErrors::new();
+    let failure = RwSignal::new(None::<Key>);
+    let pending = RwSignal::new(false);
+    let refund = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let quantities: Vec<(uuid::Uuid, String, RwSignal<String>)> =
+        purchase.lines.iter().map(|l| (l.id, l.description.clone(), RwSignal::new(String::new()))).collect();
+    let fields = quantities
+        .iter()
+        .enumerate()
+        .map(|(i, (_, description, value))| {
+            let value = *value;
+            let pointer = format!("/lines/{i}/quantity");
+            let error = move || errors.get(&pointer).map(|k| view! { <p class="field-error">{i18n.t(k)}</p> });
+            view! {
+                <div class="field">
+                    <label class="label" for=format!("return-qty-{i}")>{description.clone()}</label>
+                    <input id=format!("return-qty-{i}") class="input" inputmode="decimal" placeholder="0"
+                        data-testid=format!("return-qty-{i}")
+                        prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                    {error}
+                </div>
+            }
+        })
+        .collect_view();
+    let quantities = StoredValue::new(quantities);
+    let purchase = StoredValue::new(purchase);
+    let submit = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        let mut problems = Vec::new();
+        let mut lines = Vec::new();
+        // Which line of the form each returned line is, to put the server's errors back in place.
+        let mut sent = Vec::new();
+        for (i, (id, _, value)) in quantities.get_value().into_iter().enumerate() {
+            let text = value.get_untracked();
+            if text.trim().is_empty() {
+                continue;
+            }
+            match Decimal::from_str(text.trim()) {
+                Ok(q) if q > Decimal::ZERO => {
+                    lines.push(ReturnLine { line_id: id, quantity: q });
+                    sent.push(i);
+                }
+                Ok(_) => {}
+                Err(_) => problems.push((format!("/lines/{i}/quantity"), Key::ErrInvalidValue)),
+            }
+        }
+        let refund_amount = match refund.get_untracked().trim() {
+            "" => None,
+            text => match Decimal::from_str(text) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    problems.push(("/refund_amount".to_owned(), Key::ErrInvalidValue));
+                    None
+                }
+            },
+        };
+        if lines.is_empty() && problems.is_empty() {
+            failure.set(Some(Key::ReturnNothing));
+            return;
+        }
+        if !problems.is_empty() {
+            errors.set(problems);
+            failure.set(Some(Key::ErrCheckFields));
+            return;
+        }
+        let body = CreateReturn {
+            lines,
+            refund_amount,
+            reason: Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty()),
+            returned_on: None,
+        };
+        pending.set(true);
+        failure.set(None);
+        let p = purchase.get_value();
+        let client = session.client();
+        spawn_local(async move {
+            let result = client.add_return(&p.id.to_string(), &body, &WriteOptions::default()).await;
+            pending.try_set(false);
+            match result {
+                Ok(next) => {
+                    data.try_set(Some(Ok(next)));
+                }
+                Err(e) => {
+                    // The server counts only the lines given a quantity.
+                    let (fields, key) = crate::components::form::write_error(&e);
+                    let fields = fields
+                        .into_iter()
+                        .map(|(pointer, k)| {
+                            let at = pointer
+                                .strip_prefix("/lines/")
+                                .and_then(|rest| rest.split('/').next())
+                                .and_then(|n| n.parse::<usize>().ok())
+                                .and_then(|n| sent.get(n));
+                            match at {
+                                Some(i) => (format!("/lines/{i}/quantity"), k),
+                                None => (pointer, k),
+                            }
+                        })
+                        .collect();
+                    errors.set(fields);
+                    failure.try_set(Some(key));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card return-form" data-testid="return-form">
+            <h2 class="card-title">{tr(Key::RecordReturn)}</h2>
+            <FormAlert error=failure errors=errors testid="return-error" />
+            <div class="form-grid">{fields}</div>
+            <div class="form-grid">
+                <div class="field">
+                    <label class="label" for="return-refund">{tr(Key::RefundAmount)}</label>
+                    <input id="return-refund" class="input" inputmode="decimal" placeholder="0"
+                        data-testid="return-refund"
+                        prop:value=move || refund.get() on:input=move |ev| refund.set(event_target_value(&ev)) />
+                    {move || errors.get("/refund_amount").map(|k| view! { <p class="field-error">{i18n.t(k)}</p> })}
+                </div>
+                <div class="field">
+                    <label class="label" for="return-reason">{tr(Key::ReturnReason)}</label>
+                    <input id="return-reason" class="input" data-testid="return-reason"
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </div>
+            </div>
+            <div class="form-actions">
+                <button type="button" class="btn btn-ghost" data-testid="return-submit" disabled=move || pending.get() on:click=submit>
+                    {tr(Key::RecordReturn)}
+                </button>
+            </div>
+        </section>
     }
 }
