@@ -303,6 +303,11 @@ async fn the_board_sums_each_stage_per_currency_within_the_callers_view() {
     assert_eq!(mine.columns.iter().map(|c| c.count).sum::<i64>(), 0);
     assert_eq!(agent.list_leads(&ListQuery::new()).await.unwrap_err().code(), Some(ErrorCode::Forbidden));
 
+    // A lead's history is the rep's to read, and not there for another team's rep.
+    let query = ListQuery::new().param("entity", "lead").param("entity_id", nego.id.to_string());
+    assert!(!rep.list_audit_events(&query).await.unwrap().data.is_empty());
+    assert_eq!(other.list_audit_events(&query).await.unwrap_err().code(), Some(ErrorCode::NotFound));
+
     // A rep cannot work another team's customer's deals: the customer is not there for them.
     let theirs = customer(&other, "Their customer").await;
     let body = CreateLead { title: "Poach".into(), customer_id: Some(theirs), ..CreateLead::default() };
