@@ -15,17 +15,26 @@ fn prefix(currency: &str) -> String {
     }
 }
 
-/// `¥120,000.00`, `KWD 1.250`, `-$3.50`.
-pub fn money(amount: Decimal, currency: &str) -> String {
-    let text = amount.abs().to_string();
-    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+/// The currencies forms offer first; the server takes any ISO 4217 code it knows.
+pub const CURRENCIES: [&str; 8] = ["CNY", "USD", "EUR", "HKD", "JPY", "GBP", "KRW", "KWD"];
+
+/// Digits with their thousands grouped, as both languages write them: `100000` → `100,000`.
+pub fn group_digits(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
     }
+    grouped
+}
+
+/// `¥120,000.00`, `KWD 1.250`, `-$3.50`.
+pub fn money(amount: Decimal, currency: &str) -> String {
+    let text = amount.abs().to_string();
+    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let grouped = group_digits(whole);
     let sign = if amount.is_sign_negative() && !amount.is_zero() { "-" } else { "" };
     match fraction {
         Some(f) => format!("{sign}{}{grouped}.{f}", prefix(currency)),

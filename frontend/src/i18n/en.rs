@@ -434,6 +434,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::NextStepLabel => "Next step",
         Key::CompetitorLabel => "Competitor",
         Key::ErrWonNeedsCustomer => "Make the prospect a customer before winning the deal.",
+        Key::ErrActionNotAllowed => "That can't be done in its current state. Reload to see it as it is now.",
         Key::ErrStageNotAllowed => "The deal cannot move there from its stage.",
         Key::ErrConvertDuplicate => {
             "A customer like this one exists already. Link the lead to it, or create it from the customer's page."

@@ -474,6 +474,8 @@ pub enum Key {
     CompetitorLabel,
     ErrWonNeedsCustomer,
     ErrStageNotAllowed,
+    /// A quote's or order's action refused by its state.
+    ErrActionNotAllowed,
     ErrConvertDuplicate,
     LeadStageNew,
     LeadStageQualified,

@@ -420,6 +420,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::NextStepLabel => "下一步",
         Key::CompetitorLabel => "竞争对手",
         Key::ErrWonNeedsCustomer => "请先将潜在客户转为正式客户，再标记赢单。",
+        Key::ErrActionNotAllowed => "当前状态下无法执行此操作，请刷新后查看最新状态。",
         Key::ErrStageNotAllowed => "该商机当前阶段不能移动到这里。",
         Key::ErrConvertDuplicate => "已有相似的客户。请关联该客户，或在客户页面中创建商机。",
         Key::LeadStageNew => "新线索",

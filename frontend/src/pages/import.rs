@@ -13,6 +13,7 @@ use web_sys::HtmlInputElement;
 
 use crate::components::form::field_error_key;
 use crate::components::icons::{Icon, icon};
+use crate::components::money::group_digits;
 use crate::components::states::{NotAllowed, PageHead, dynamic, live};
 use crate::i18n::{I18n, Key, tr, use_i18n};
 use crate::routes::{AppRoute, Link};
@@ -428,14 +429,7 @@ fn count_rows(bytes: &[u8]) -> u64 {
 
 /// A count with its thousands grouped, as both languages write it: 100,000.
 fn group(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let out = group_digits(&n.unsigned_abs().to_string());
     if n < 0 { format!("-{out}") } else { out }
 }
 

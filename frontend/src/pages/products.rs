@@ -19,10 +19,9 @@ use crate::components::form::{
     Choice, CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, checkbox, mark_checked, write_error,
 };
 use crate::components::icons::{Icon, icon};
-use crate::components::money::money;
+use crate::components::money::{CURRENCIES, money};
 use crate::components::states::{LoadFailed, Loading, NotFoundState, PageHead, dynamic};
 use crate::i18n::{Key, tr, use_i18n};
-use crate::pages::leads::form::CURRENCIES;
 use crate::routes::{AppRoute, Link, use_router};
 use crate::session::{Session, use_session};
 

@@ -17,13 +17,11 @@ use crate::components::form::{
     Choice, CreateKey, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, mark_checked, write_error,
 };
 use crate::components::icons::{Icon, icon};
+use crate::components::money::CURRENCIES;
 use crate::components::states::{LoadFailed, Loading, PageHead, dynamic};
 use crate::i18n::{Key, source_key, tr, use_i18n};
 use crate::routes::{AppRoute, Link, use_router};
 use crate::session::use_session;
-
-/// The currencies offered first; any ISO code the server knows is accepted.
-pub const CURRENCIES: [&str; 8] = ["CNY", "USD", "EUR", "HKD", "JPY", "GBP", "KRW", "KWD"];
 
 /// Handles `/leads/new` and `/leads/new?customer_id=…`.
 #[component]

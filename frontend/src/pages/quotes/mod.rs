@@ -19,10 +19,9 @@ use uuid::Uuid;
 
 use crate::components::form::{CreateKey, FieldErrors, FormAlert, SubmitButton, write_error};
 use crate::components::icons::{Icon, icon};
-use crate::components::money::money;
+use crate::components::money::{CURRENCIES, money};
 use crate::components::states::{PageHead, dynamic};
 use crate::i18n::{Key, tr, use_i18n};
-use crate::pages::leads::form::CURRENCIES;
 use crate::routes::{AppRoute, use_router};
 use crate::session::use_session;
 

@@ -88,9 +88,14 @@ fn totals_list(subtotal: Decimal, discount: Decimal, tax: Decimal, total: Decima
 /// What to say when an action is refused.
 fn action_error(e: &ClientError) -> Key {
     match e.code() {
-        Some(ErrorCode::InvalidStateTransition) => Key::ErrStageNotAllowed,
+        Some(ErrorCode::InvalidStateTransition) => Key::ErrActionNotAllowed,
         _ => Key::for_error(e),
     }
+}
+
+/// Whether a refusal names no field (a state refusal, say), so its code decides the message.
+fn fields_empty(e: &ClientError) -> bool {
+    !matches!(e, ClientError::Api(p) if !p.errors.is_empty())
 }
 
 /// Handles `/quotes/{id}`.
@@ -289,11 +294,7 @@ pub fn PurchasePage(id: Uuid) -> impl IntoView {
             Err(e) => {
                 let (fields, key) = crate::components::form::write_error(&e);
                 errors.set(fields);
-                failure.try_set(Some(if e.code() == Some(ErrorCode::InvalidStateTransition) {
-                    Key::ErrStageNotAllowed
-                } else {
-                    key
-                }));
+                failure.try_set(Some(if fields_empty(&e) { action_error(&e) } else { key }));
             }
         }
     };
