@@ -11,6 +11,10 @@ use kehu_core::activity::{Activity, CreateActivity, UpdateActivity};
 use kehu_core::api_key::{ApiKey, CreateApiKey, CreatedApiKey};
 use kehu_core::audit::AuditEvent;
 use kehu_core::auth::{LoginRequest, TokenResponse};
+use kehu_core::complaint::{
+    AssignComplaint, CloseComplaint, Comment, Complaint, CreateComment, CreateComplaint, ReopenComplaint,
+    ResolveComplaint, UpdateComplaint,
+};
 use kehu_core::contact::{Contact, CreateContact, UpdateContact};
 use kehu_core::customer::{
     AssignCustomer, CreateCustomer, Customer, CustomerOverview, MergeCustomers, ReassignCustomers, Reassigned,
@@ -589,6 +593,66 @@ impl Client {
     /// `POST /api/v1/purchases/{id}/returns`.
     pub async fn add_return(&self, id: &str, body: &CreateReturn, opts: &WriteOptions) -> Result<Purchase> {
         self.write(Method::POST, &format!("/purchases/{id}/returns"), Some(body), opts).await
+    }
+
+    /// `GET /api/v1/complaints`.
+    pub async fn list_complaints(&self, query: &ListQuery) -> Result<List<Complaint>> {
+        self.list("/complaints", query).await
+    }
+
+    /// `GET /api/v1/complaints/{id}`.
+    pub async fn get_complaint(&self, id: &str) -> Result<Complaint> {
+        Self::send(self.request(Method::GET, &format!("/complaints/{id}"))).await
+    }
+
+    /// `POST /api/v1/complaints`: numbered, with its deadlines from the settings.
+    pub async fn create_complaint(&self, body: &CreateComplaint, opts: &WriteOptions) -> Result<Complaint> {
+        self.write(Method::POST, "/complaints", Some(body), opts).await
+    }
+
+    /// `PATCH /api/v1/complaints/{id}`.
+    pub async fn update_complaint(
+        &self,
+        id: &str,
+        changes: &UpdateComplaint,
+        opts: &WriteOptions,
+    ) -> Result<Complaint> {
+        self.write(Method::PATCH, &format!("/complaints/{id}"), Some(changes), opts).await
+    }
+
+    /// `POST /api/v1/complaints/{id}/acknowledge` or `/start`: the actions without a body.
+    pub async fn complaint_action(&self, id: &str, action: &str, opts: &WriteOptions) -> Result<Complaint> {
+        self.write::<(), _>(Method::POST, &format!("/complaints/{id}/{action}"), None, opts).await
+    }
+
+    /// `POST /api/v1/complaints/{id}/resolve`.
+    pub async fn resolve_complaint(&self, id: &str, body: &ResolveComplaint, opts: &WriteOptions) -> Result<Complaint> {
+        self.write(Method::POST, &format!("/complaints/{id}/resolve"), Some(body), opts).await
+    }
+
+    /// `POST /api/v1/complaints/{id}/close`.
+    pub async fn close_complaint(&self, id: &str, body: &CloseComplaint, opts: &WriteOptions) -> Result<Complaint> {
+        self.write(Method::POST, &format!("/complaints/{id}/close"), Some(body), opts).await
+    }
+
+    /// `POST /api/v1/complaints/{id}/reopen`.
+    pub async fn reopen_complaint(&self, id: &str, body: &ReopenComplaint, opts: &WriteOptions) -> Result<Complaint> {
+        self.write(Method::POST, &format!("/complaints/{id}/reopen"), Some(body), opts).await
+    }
+
+    /// `POST /api/v1/complaints/{id}/assign`.
+    pub async fn assign_complaint(&self, id: &str, body: &AssignComplaint, opts: &WriteOptions) -> Result<Complaint> {
+        self.write(Method::POST, &format!("/complaints/{id}/assign"), Some(body), opts).await
+    }
+
+    /// `GET /api/v1/complaints/{id}/comments`: the timeline, oldest first.
+    pub async fn list_complaint_comments(&self, id: &str, query: &ListQuery) -> Result<List<Comment>> {
+        self.list(&format!("/complaints/{id}/comments"), query).await
+    }
+
+    /// `POST /api/v1/complaints/{id}/comments`.
+    pub async fn add_complaint_comment(&self, id: &str, body: &CreateComment, opts: &WriteOptions) -> Result<Comment> {
+        self.write(Method::POST, &format!("/complaints/{id}/comments"), Some(body), opts).await
     }
 
     /// `GET /api/v1/settings`.

@@ -538,7 +538,11 @@ pub struct CustomerOverview {
     pub balance_due: Vec<Amount>,
     /// Things waiting on someone: open tasks, open leads, open complaints, unpaid purchases.
     pub open_items: i64,
+    /// Complaints still being worked on, the next deadline first; at most
+    /// [`OVERVIEW_COMPLAINTS`]. While any is open, whoever calls on the customer should know.
+    pub open_complaints: Vec<crate::complaint::Complaint>,
 }
 
 pub const OVERVIEW_CONTACTS: i64 = 20;
 pub const OVERVIEW_ACTIVITIES: i64 = 20;
+pub const OVERVIEW_COMPLAINTS: i64 = 10;

@@ -56,6 +56,8 @@ pub enum ErrorCode {
     PossibleDuplicate,
     /// The record's state does not allow this action; see `current_status` and `allowed_actions`.
     InvalidStateTransition,
+    /// The complaint was resolved longer ago than the reopen window allows.
+    ReopenWindowClosed,
     /// The server failed; nothing about the cause is disclosed.
     InternalError,
     /// The database or another dependency is unavailable.
@@ -76,7 +78,8 @@ impl ErrorCode {
             | Self::PoolCapReached
             | Self::NotInPool
             | Self::PossibleDuplicate
-            | Self::InvalidStateTransition => 409,
+            | Self::InvalidStateTransition
+            | Self::ReopenWindowClosed => 409,
             Self::PreconditionFailed => 412,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
@@ -112,6 +115,7 @@ impl ErrorCode {
             Self::NotInPool => "Customer is not in the pool",
             Self::PossibleDuplicate => "A similar customer exists",
             Self::InvalidStateTransition => "Not allowed in the record's current state",
+            Self::ReopenWindowClosed => "Too late to reopen",
             Self::InternalError => "Internal server error",
             Self::ServiceUnavailable => "Service unavailable",
         }
@@ -142,6 +146,7 @@ impl ErrorCode {
             Self::NotInPool => "not_in_pool",
             Self::PossibleDuplicate => "possible_duplicate",
             Self::InvalidStateTransition => "invalid_state_transition",
+            Self::ReopenWindowClosed => "reopen_window_closed",
             Self::InternalError => "internal_error",
             Self::ServiceUnavailable => "service_unavailable",
         }
@@ -261,6 +266,7 @@ mod tests {
             ErrorCode::NotInPool,
             ErrorCode::PossibleDuplicate,
             ErrorCode::InvalidStateTransition,
+            ErrorCode::ReopenWindowClosed,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod api_key;
 pub mod audit;
 pub mod auth;
+pub mod complaint;
 pub mod contact;
 pub mod customer;
 pub mod decimal;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::complaint::{DEFAULT_REOPEN_DAYS, SlaSettings};
 use crate::lead::StageProbabilities;
 use crate::patch::present;
 use crate::validate::Errors;
@@ -56,6 +57,10 @@ pub struct Settings {
     pub pool_recycle_days: Option<i32>,
     /// The win probability a lead gets on entering each open stage.
     pub stage_probabilities: StageProbabilities,
+    /// First-response and resolution hours per complaint priority.
+    pub sla: SlaSettings,
+    /// How many days after its resolution a complaint may be reopened.
+    pub complaint_reopen_days: i32,
     pub custom_fields: CustomFieldSets,
     pub version: i64,
     pub updated_at: Option<DateTime<Utc>>,
@@ -63,14 +68,34 @@ pub struct Settings {
 }
 
 /// What is stored: the settings without their bookkeeping.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsDocument {
     #[serde(default)]
     pub pool_recycle_days: Option<i32>,
     #[serde(default)]
     pub stage_probabilities: StageProbabilities,
     #[serde(default)]
+    pub sla: SlaSettings,
+    #[serde(default = "default_reopen_days")]
+    pub complaint_reopen_days: i32,
+    #[serde(default)]
     pub custom_fields: CustomFieldSets,
+}
+
+fn default_reopen_days() -> i32 {
+    DEFAULT_REOPEN_DAYS
+}
+
+impl Default for SettingsDocument {
+    fn default() -> Self {
+        SettingsDocument {
+            pool_recycle_days: None,
+            stage_probabilities: StageProbabilities::default(),
+            sla: SlaSettings::default(),
+            complaint_reopen_days: DEFAULT_REOPEN_DAYS,
+            custom_fields: CustomFieldSets::default(),
+        }
+    }
 }
 
 /// `PATCH /api/v1/settings` (JSON Merge Patch; administrators).
@@ -84,6 +109,13 @@ pub struct UpdateSettings {
     /// Replaces all four; a lead keeps the probability it has until its stage changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_probabilities: Option<StageProbabilities>,
+    /// Replaces all four priorities' hours; open complaints keep their deadlines until their
+    /// priority changes or they are reopened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaSettings>,
+    /// 1–365.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint_reopen_days: Option<i32>,
     /// Replaces the definitions of the resources it names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<CustomFieldSets>,
@@ -139,6 +171,14 @@ impl UpdateSettings {
         }
         if let Some(p) = &self.stage_probabilities {
             p.check(&mut errors, "/stage_probabilities");
+        }
+        if let Some(sla) = &self.sla {
+            sla.check(&mut errors, "/sla");
+        }
+        if let Some(days) = self.complaint_reopen_days
+            && !(1..=365).contains(&days)
+        {
+            errors.add("/complaint_reopen_days", "out_of_range", "must be 1–365 days");
         }
         if let Some(sets) = &self.custom_fields {
             check_defs(&mut errors, "/custom_fields/customers", &sets.customers);
@@ -232,6 +272,8 @@ mod tests {
         let body = UpdateSettings {
             pool_recycle_days: Some(Some(0)),
             stage_probabilities: None,
+            sla: None,
+            complaint_reopen_days: None,
             custom_fields: Some(CustomFieldSets {
                 customers: vec![
                     def("Bad Name", CustomFieldKind::Text, false, &[]),

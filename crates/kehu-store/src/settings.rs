@@ -40,6 +40,8 @@ pub fn get_wire(conn: &mut DbConnection) -> StoreResult<Settings> {
         object: "settings".to_owned(),
         pool_recycle_days: doc.pool_recycle_days,
         stage_probabilities: doc.stage_probabilities,
+        sla: doc.sla,
+        complaint_reopen_days: doc.complaint_reopen_days,
         custom_fields: doc.custom_fields,
         version,
         updated_at: updated_at.map(|t| Utc.from_utc_datetime(&t)),

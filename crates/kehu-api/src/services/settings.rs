@@ -48,6 +48,12 @@ pub fn update(
         if let Some(p) = body.stage_probabilities {
             doc.stage_probabilities = p;
         }
+        if let Some(sla) = body.sla {
+            doc.sla = sla;
+        }
+        if let Some(days) = body.complaint_reopen_days {
+            doc.complaint_reopen_days = days;
+        }
         if let Some(sets) = &body.custom_fields {
             doc.custom_fields = sets.clone();
         }

@@ -155,6 +155,7 @@ pub fn overview(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult
         lifetime_revenue,
         balance_due,
         open_items,
+        open_complaints: Vec::new(),
     })
 }
 
