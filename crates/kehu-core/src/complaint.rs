@@ -178,6 +178,8 @@ pub struct Complaint {
     /// `C-YYYY-NNNNNN`.
     pub number: String,
     pub customer_id: Uuid,
+    /// Read-only: the customer's name as it is now, so a queue needs no second lookup.
+    pub customer_name: String,
     pub contact_id: Option<Uuid>,
     pub purchase_id: Option<Uuid>,
     pub channel: ComplaintChannel,
