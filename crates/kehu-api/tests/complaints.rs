@@ -343,7 +343,23 @@ async fn who_sees_and_works_which_complaint() {
     assert_eq!((problem.errors[0].pointer.as_str(), problem.errors[0].code.as_str()), ("/contact_id", "not_found"));
     let mut right = complaint(mine, "Right contact", Priority::Low);
     right.contact_id = Some(contact.id);
-    assert_eq!(agent_c.create_complaint(&right, &opts).await.unwrap().contact_id, Some(contact.id));
+    let right = agent_c.create_complaint(&right, &opts).await.unwrap();
+    assert_eq!(right.contact_id, Some(contact.id));
+
+    // A call about the complaint is logged against it, on its own customer only.
+    let call = |customer: Uuid| {
+        serde_json::from_value::<kehu_core::activity::CreateActivity>(json!({
+            "kind": "call", "subject": "Called back", "customer_id": customer, "complaint_id": right.id
+        }))
+        .unwrap()
+    };
+    let logged = agent_c.create_activity(&call(mine), &opts).await.unwrap();
+    assert_eq!(logged.complaint_id, Some(right.id));
+    let problem = agent_c.create_activity(&call(pooled), &opts).await.unwrap_err().problem().unwrap();
+    assert_eq!(
+        (problem.errors[0].pointer.as_str(), problem.errors[0].code.as_str()),
+        ("/complaint_id", "wrong_customer")
+    );
     assert_eq!(overview.customer.owner_id, Some(rep));
     app.stop().await;
 }
