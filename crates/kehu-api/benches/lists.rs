@@ -3,7 +3,8 @@
 //! on the same machine (so the ratios compare across machines better than the times).
 //!
 //! `just bench` runs it on SQLite, and on PostgreSQL too when `KEHU_TEST_PG_URL` is set.
-//! `KEHU_BENCH_CUSTOMERS` sets the number of customers (default 100 000).
+//! `KEHU_BENCH_CUSTOMERS` sets the number of customers (default 100 000); half as many complaints
+//! are written straight into the database for the complaint lists.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -144,7 +145,117 @@ async fn run(label: &str, pg: Option<&str>, n: usize) {
         admin.list_customers(&deep).await.unwrap();
     })
     .await;
+    complaints(&app, &admin, &reps, n / 2, b).await;
     app.stop().await;
+}
+
+/// Writes `n` complaints over the first customers, straight into the database in one transaction
+/// (the API would take minutes): every fifth in the queue, the rest on the reps and two service agents, deadlines
+/// spread over a week around now, a tenth resolved.
+async fn seed_complaints(app: &TestApp, assignees: &[uuid::Uuid], n: usize) {
+    use diesel::prelude::*;
+    use kehu_store::complaints::Complaint;
+    use kehu_store::types::Id;
+    let store = app.store();
+    let mut conn = store.conn().unwrap();
+    let started = Instant::now();
+    let customers: Vec<Id> = kehu_store::schema::customers::table
+        .select(kehu_store::schema::customers::id)
+        .order(kehu_store::schema::customers::id)
+        .limit(n as i64)
+        .load(&mut conn)
+        .unwrap();
+    let now = kehu_store::now();
+    let priorities = ["low", "normal", "high", "urgent"];
+    kehu_store::db::write_transaction(&mut conn, |conn| -> Result<(), kehu_store::StoreError> {
+        let rows: Vec<Complaint> = (0..n)
+            .map(|i| {
+                let created = now - chrono::Duration::minutes((i % 10_080) as i64);
+                let resolved = i % 10 == 0;
+                let first_due = created + chrono::Duration::hours(1 + (i % 4) as i64 * 4);
+                let resolution_due = created + chrono::Duration::hours(8 + (i % 4) as i64 * 24);
+                Complaint {
+                    id: Id(kehu_store::new_id()),
+                    number: format!("C-2026-{i:06}"),
+                    customer_id: customers[i % customers.len()],
+                    contact_id: None,
+                    purchase_id: None,
+                    channel: "phone".into(),
+                    category: "delivery".into(),
+                    priority: priorities[i % 4].into(),
+                    subject: format!("Complaint {i}"),
+                    description: None,
+                    status: if resolved { "resolved" } else { "open" }.into(),
+                    assignee_id: (i % 5 != 0).then(|| Id(assignees[i % assignees.len()])),
+                    sla_started_at: created,
+                    first_response_due_at: first_due,
+                    resolution_due_at: resolution_due,
+                    due_at: if resolved { resolution_due } else { first_due },
+                    first_responded_at: resolved.then_some(created),
+                    resolved_at: resolved.then_some(created),
+                    closed_at: None,
+                    response_breached: false,
+                    resolution_breached: false,
+                    escalation_level: 0,
+                    escalated_to_id: None,
+                    resolution: resolved.then(|| "Done".to_owned()),
+                    satisfaction: None,
+                    satisfaction_comment: None,
+                    reopen_count: 0,
+                    version: 1,
+                    created_at: created,
+                    updated_at: created,
+                    created_by: None,
+                    updated_by: None,
+                }
+            })
+            .collect();
+        // One statement per row: diesel's multi-backend connection has no batch insert.
+        for row in &rows {
+            diesel::insert_into(kehu_store::schema::complaints::table).values(row).execute(conn)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    if app.backend == kehu_store::Backend::Postgres {
+        diesel::sql_query("ANALYZE complaints").execute(&mut conn).unwrap();
+    }
+    println!("  seeded {n} complaints in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+async fn complaints(app: &TestApp, admin: &Client, reps: &[(uuid::Uuid, Client)], n: usize, b: Option<Duration>) {
+    let (agent_id, agent) = app.user(admin, "agent@example.com", Role::Service, None, None).await;
+    let (agent2_id, _) = app.user(admin, "agent2@example.com", Role::Service, None, None).await;
+    let mut assignees: Vec<uuid::Uuid> = reps.iter().map(|(id, _)| *id).collect();
+    assignees.extend([agent_id, agent2_id]);
+    seed_complaints(app, &assignees, n).await;
+    let rep = &reps[3].1;
+    let queue =
+        ListQuery::new().param("assignee_id", "none").param("status", "open,acknowledged,in_progress").limit(25);
+    measure("agent: the queue by deadline", b, async || {
+        agent.list_complaints(&queue).await.unwrap();
+    })
+    .await;
+    let own = ListQuery::new().param("assignee_id", "me").param("status", "open,acknowledged,in_progress").limit(25);
+    measure("agent: mine by deadline", b, async || {
+        agent.list_complaints(&own).await.unwrap();
+    })
+    .await;
+    let breached = ListQuery::new().param("breached", "true").limit(25);
+    measure("agent: breached (queue and mine)", b, async || {
+        agent.list_complaints(&breached).await.unwrap();
+    })
+    .await;
+    let open = ListQuery::new().param("status", "open").limit(25);
+    measure("rep: open complaints of my customers", b, async || {
+        rep.list_complaints(&open).await.unwrap();
+    })
+    .await;
+    let urgent = ListQuery::new().param("priority", "urgent").with_total().limit(25);
+    measure("admin: urgent with the total", b, async || {
+        admin.list_complaints(&urgent).await.unwrap();
+    })
+    .await;
 }
 
 #[actix_web::main]
