@@ -128,11 +128,12 @@ fn ComplaintForm(picked: Picked) -> impl IntoView {
     // The chosen customer's people and orders, to link the complaint to; a list the user may not
     // read (a service agent and the orders, say) simply offers nothing.
     Effect::new(move |_| {
-        let Some((id, _)) = customer.get() else { return };
+        let chosen = customer.with(|c| c.as_ref().map(|(id, _)| *id));
         contact.set(String::new());
         purchase.set(String::new());
         contacts.set(Vec::new());
         purchases.set(Vec::new());
+        let Some(id) = chosen else { return };
         let client = session.client();
         spawn_local(async move {
             let query = ListQuery::new().param("customer_id", id.to_string()).limit(50);

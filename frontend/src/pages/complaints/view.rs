@@ -55,6 +55,16 @@ enum Move {
 }
 
 impl Move {
+    fn action(&self) -> ComplaintAction {
+        match self {
+            Move::Plain(a) => *a,
+            Move::Resolve(_) => ComplaintAction::Resolve,
+            Move::Close(_) => ComplaintAction::Close,
+            Move::Reopen(_) => ComplaintAction::Reopen,
+            Move::Assign(_) => ComplaintAction::Assign,
+        }
+    }
+
     fn check(&self) -> Errors {
         match self {
             Move::Plain(_) => Errors::default(),
@@ -79,6 +89,8 @@ struct Ctx {
     changed: RwSignal<u64>,
     sheet: RwSignal<Option<Sheet>>,
     pending: RwSignal<bool>,
+    /// The move under way, whose button spins; the others wait.
+    running: RwSignal<Option<ComplaintAction>>,
     /// What went wrong with the last move, said on the page, or in the sheet while one is open.
     page_error: RwSignal<Option<Key>>,
     sheet_error: RwSignal<Option<Key>>,
@@ -109,6 +121,7 @@ impl Ctx {
         if !mark_checked(self.sheet_fields, self.sheet_error, self.pending, Vec::new(), m.check()) {
             return;
         }
+        self.running.set(Some(m.action()));
         let client = self.session.client();
         spawn_local(async move {
             let id = c.id.to_string();
@@ -121,6 +134,7 @@ impl Ctx {
                 Move::Assign(b) => client.assign_complaint(&id, b, &opts).await,
             };
             self.pending.try_set(false);
+            self.running.try_set(None);
             match result {
                 Ok(next) => {
                     self.complaint.try_set(Some(next));
@@ -161,6 +175,11 @@ impl Ctx {
         }
     }
 
+    /// Whether `action` is the move under way; reactive.
+    fn busy(self, action: ComplaintAction) -> Signal<bool> {
+        Signal::derive(move || self.running.get() == Some(action))
+    }
+
     fn open(self, sheet: Sheet) {
         self.sheet_error.set(None);
         self.sheet_fields.set(Vec::new());
@@ -177,6 +196,7 @@ pub fn ComplaintPage(id: Uuid) -> impl IntoView {
         changed: RwSignal::new(0),
         sheet: RwSignal::new(None),
         pending: RwSignal::new(false),
+        running: RwSignal::new(None),
         page_error: RwSignal::new(None),
         sheet_error: RwSignal::new(None),
         sheet_fields: FieldErrors::new(),
@@ -251,8 +271,8 @@ fn head(ctx: Ctx) -> AnyView {
             "btn btn-sm btn-primary",
             "complaint-take",
             Key::TakeIt,
+            ctx.busy(ComplaintAction::Assign),
             ctx.pending.into(),
-            Signal::default(),
             Callback::new(move |()| {
                 let me = ctx.session.my_id();
                 ctx.run(Move::Assign(AssignComplaint { assignee_id: Some(me) }));
@@ -318,7 +338,6 @@ fn head(ctx: Ctx) -> AnyView {
 /// The buttons of the moves the status allows.
 fn moves(ctx: Ctx) -> AnyView {
     let Some(c) = ctx.complaint.get() else { return ().into_any() };
-    let busy: Signal<bool> = ctx.pending.into();
     let buttons = c
         .status
         .allowed_actions()
@@ -343,7 +362,7 @@ fn moves(ctx: Ctx) -> AnyView {
                 ComplaintAction::Reopen => ctx.open(Sheet::Reopen),
                 ComplaintAction::Assign => ctx.open(Sheet::Assign),
             });
-            action_button(class, testid, action_key(a), busy, Signal::default(), on_click)
+            action_button(class, testid, action_key(a), ctx.busy(a), ctx.pending.into(), on_click)
         })
         .collect_view();
     view! { <div class="lead-move-buttons">{buttons}</div> }.into_any()
@@ -425,6 +444,14 @@ fn sheet(ctx: Ctx, which: Sheet) -> AnyView {
             ctx.sheet.set(None);
         }
     };
+    // Focus moves into the sheet, so a screen reader announces it and Escape reaches it; not into
+    // a field, which would raise a phone's keyboard over the sheet's button.
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            let _ = el.focus();
+        }
+    });
     let body = match which {
         Sheet::Resolve => resolve_form(ctx),
         Sheet::Close => close_form(ctx),
@@ -439,6 +466,7 @@ fn sheet(ctx: Ctx, which: Sheet) -> AnyView {
             aria-modal="true"
             aria-labelledby="cp-sheet-title"
             tabindex="-1"
+            node_ref=node
             data-testid=testid
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
