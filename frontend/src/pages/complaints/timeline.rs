@@ -22,25 +22,27 @@ use crate::session::use_session;
 
 enum Entry {
     Comment(Comment),
-    Event(AuditEvent),
+    /// A change, with what it did in words.
+    Event(AuditEvent, String),
 }
 
 impl Entry {
     fn at(&self) -> DateTime<Utc> {
         match self {
             Entry::Comment(c) => c.created_at,
-            Entry::Event(e) => e.created_at,
+            Entry::Event(e, _) => e.created_at,
         }
     }
 }
 
 type Read = Option<Result<(Vec<Comment>, Vec<AuditEvent>), Key>>;
 
-/// What one change did, in words: "Open → Acknowledged · Assigned to Li Na". Only what a reader
-/// of the complaint cares about is named; deadlines and counters that follow from it are not.
-fn describe(i18n: I18n, people: People, event: &AuditEvent) -> String {
+/// What one change did, in words: "Open → Acknowledged · Assigned to Li Na"; `None` for a change
+/// only of what follows from others (deadlines, the first response a comment counts as), which
+/// the reader learns from the comment or the status itself.
+fn describe(i18n: I18n, people: People, event: &AuditEvent) -> Option<String> {
     if event.action == AuditAction::Create {
-        return i18n.t(Key::HistCreated).to_owned();
+        return Some(i18n.t(Key::HistCreated).to_owned());
     }
     let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
     let status = |v: &serde_json::Value| {
@@ -49,25 +51,28 @@ fn describe(i18n: I18n, people: People, event: &AuditEvent) -> String {
     let priority = |v: &serde_json::Value| {
         text(v).and_then(|s| Priority::parse(&s)).map_or_else(String::new, |p| i18n.t(priority_key(p)).to_owned())
     };
-    let parts: Vec<String> = event
-        .changes
-        .iter()
-        .filter_map(|c| match c.field.as_str() {
-            "status" => {
-                Some(i18n.t(Key::HistStatus).replace("{from}", &status(&c.before)).replace("{to}", &status(&c.after)))
-            }
-            "priority" => Some(
+    let mut parts: Vec<String> = Vec::new();
+    let mut edited = false;
+    for c in &event.changes {
+        match c.field.as_str() {
+            "status" => parts
+                .push(i18n.t(Key::HistStatus).replace("{from}", &status(&c.before)).replace("{to}", &status(&c.after))),
+            "priority" => parts.push(
                 i18n.t(Key::HistPriority).replace("{from}", &priority(&c.before)).replace("{to}", &priority(&c.after)),
             ),
-            "assignee_id" => match text(&c.after).and_then(|s| Uuid::parse_str(&s).ok()) {
-                Some(id) => Some(i18n.t(Key::HistAssigned).replace("{name}", &people.name(id).unwrap_or_default())),
-                None => Some(i18n.t(Key::HistQueued).to_owned()),
-            },
-            "escalation_level" => Some(i18n.t(Key::HistEscalated).to_owned()),
-            _ => None,
-        })
-        .collect();
-    if parts.is_empty() { i18n.t(Key::HistChanged).to_owned() } else { parts.join(" · ") }
+            "assignee_id" => parts.push(match text(&c.after).and_then(|s| Uuid::parse_str(&s).ok()) {
+                Some(id) => i18n.t(Key::HistAssigned).replace("{name}", &people.name(id).unwrap_or_default()),
+                None => i18n.t(Key::HistQueued).to_owned(),
+            }),
+            "escalation_level" => parts.push(i18n.t(Key::HistEscalated).to_owned()),
+            "subject" | "description" | "category" | "channel" | "contact_id" | "purchase_id" => edited = true,
+            _ => {}
+        }
+    }
+    if edited {
+        parts.push(i18n.t(Key::HistChanged).to_owned());
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 #[component]
@@ -119,8 +124,13 @@ pub fn Timeline(
                     .into_any()
             }
             Some(Ok((comments, events))) => {
-                let mut entries: Vec<Entry> =
-                    comments.into_iter().map(Entry::Comment).chain(events.into_iter().map(Entry::Event)).collect();
+                let mut entries: Vec<Entry> = comments
+                    .into_iter()
+                    .map(Entry::Comment)
+                    .chain(events.into_iter().filter_map(|e| {
+                        describe(i18n, people, &e).map(|what| Entry::Event(e, what))
+                    }))
+                    .collect();
                 entries.sort_by_key(Entry::at);
                 if entries.is_empty() {
                     return view! { <p class="muted-line">{tr(Key::CommentsEmpty)}</p> }.into_any();
@@ -147,7 +157,7 @@ pub fn Timeline(
                             }
                             .into_any()
                         }
-                        Entry::Event(e) => {
+                        Entry::Event(e, what) => {
                             let actor = e.actor_id;
                             let who = live(move || match actor {
                                 Some(a) => people.name(a).unwrap_or_default(),
@@ -155,7 +165,6 @@ pub fn Timeline(
                             });
                             let at = e.created_at;
                             let when = live(move || time::relative(at, i18n.lang()));
-                            let what = live(move || describe(i18n, people, &e));
                             view! {
                                 <li class="tl-item" data-kind="change" data-testid="complaint-event">
                                     <span class="tl-icon" aria-hidden="true">{icon(Icon::Clock)}</span>
