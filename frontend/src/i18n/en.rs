@@ -567,7 +567,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::CpAcknowledge => "Acknowledge",
         Key::CpStart => "Start work",
         Key::CpResolve => "Resolve",
-        Key::CpClose => "Close",
+        Key::CpClose => "Close complaint",
         Key::CpReopen => "Reopen",
         Key::CpAssign => "Assign",
         Key::TakeIt => "Take it",
@@ -626,5 +626,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::OpenComplaintsMany => "{n} open complaints. The most urgent:",
         Key::NoOpenComplaints => "No open complaints.",
         Key::UrgentComplaintWarning => "This customer has an urgent complaint open:",
+        Key::DurDays => "{d} d",
     }
 }

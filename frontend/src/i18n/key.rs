@@ -678,4 +678,6 @@ pub enum Key {
     OpenComplaintsMany,
     NoOpenComplaints,
     UrgentComplaintWarning,
+    /// Contains `{d}`.
+    DurDays,
 }

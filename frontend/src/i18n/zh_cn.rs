@@ -563,8 +563,8 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::DurDaysHours => "{d} 天 {h} 小时",
         Key::FirstResponseDue => "首次响应",
         Key::ResolutionDue => "解决时限",
-        Key::RespondedAt => "已于 {when} 响应",
-        Key::ResolvedAt => "已于 {when} 解决",
+        Key::RespondedAt => "{when}已响应",
+        Key::ResolvedAt => "{when}已解决",
         Key::EscalatedTo => "已升级（第 {n} 级）至 {name}",
         Key::CustomerLabel => "客户",
         Key::PurchaseLabel => "订单",
@@ -606,5 +606,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::OpenComplaintsMany => "有 {n} 条未结投诉，最紧急的是：",
         Key::NoOpenComplaints => "暂无未结投诉。",
         Key::UrgentComplaintWarning => "该客户有一条紧急投诉尚未解决：",
+        Key::DurDays => "{d} 天",
     }
 }

@@ -91,6 +91,7 @@ pub fn span(lang: Lang, minutes: i64) -> String {
         (0, 0, _) => Key::DurMinutes,
         (0, _, 0) => Key::DurHours,
         (0, _, _) => Key::DurHoursMinutes,
+        (_, 0, _) => Key::DurDays,
         _ => Key::DurDaysHours,
     };
     lang.text(key).replace("{d}", &d.to_string()).replace("{h}", &h.to_string()).replace("{m}", &m.to_string())
@@ -203,6 +204,7 @@ mod tests {
         assert_eq!(span(Lang::En, 60), "1 h");
         assert_eq!(span(Lang::En, 65), "1 h 5 min");
         assert_eq!(span(Lang::En, 1440 * 2 + 245), "2 d 4 h");
+        assert_eq!(span(Lang::En, 1440 + 59), "1 d");
         assert_eq!(span(Lang::ZhCn, 65), "1 小时 5 分钟");
     }
 
@@ -218,7 +220,8 @@ mod tests {
 
     #[test]
     fn templates_keep_their_placeholders() {
-        let templates: [(Key, &[&str]); 13] = [
+        let templates: [(Key, &[&str]); 14] = [
+            (Key::DurDays, &["{d}"]),
             (Key::DueIn, &["{d}"]),
             (Key::OverdueBy, &["{d}"]),
             (Key::DurMinutes, &["{m}"]),

@@ -146,28 +146,22 @@ impl Ctx {
         });
     }
 
-    /// Says why a move was refused. When the complaint moved on meanwhile, the page shows it as it
-    /// is now, and what the user meant to do no longer applies, so the sheet goes.
+    /// Says why a move was refused, in the sheet while one is open. When the complaint moved on
+    /// meanwhile, the page shows it as it is now, and what the user meant to do no longer
+    /// applies, so the sheet goes.
     fn refused(self, e: &ClientError) {
-        let moved = match e.code() {
-            Some(ErrorCode::InvalidStateTransition) => Some(Key::ErrComplaintMoved),
-            Some(ErrorCode::PreconditionFailed) => Some(Key::ErrComplaintChanged),
-            _ => None,
-        };
-        if let Some(key) = moved {
-            self.sheet.try_set(None);
-            self.page_error.try_set(Some(key));
-            self.refresh();
-            return;
-        }
-        let key = match e.code() {
-            Some(ErrorCode::ReopenWindowClosed) => Key::ErrReopenWindowClosed,
-            _ => {
+        let (key, moved) = match refusal(e.code()) {
+            Some(said) => said,
+            None => {
                 let (fields, key) = write_error(e);
                 self.sheet_fields.set(fields);
-                key
+                (key, false)
             }
         };
+        if moved {
+            self.sheet.try_set(None);
+            self.refresh();
+        }
         if self.sheet.get_untracked().is_some() {
             self.sheet_error.try_set(Some(key));
         } else {
@@ -184,6 +178,17 @@ impl Ctx {
         self.sheet_error.set(None);
         self.sheet_fields.set(Vec::new());
         self.sheet.set(Some(sheet));
+    }
+}
+
+/// The refusals particular to complaints: what to say, and whether the complaint has moved on
+/// since the page read it. `None` for the rest, which the form plumbing words.
+fn refusal(code: Option<ErrorCode>) -> Option<(Key, bool)> {
+    match code? {
+        ErrorCode::InvalidStateTransition => Some((Key::ErrComplaintMoved, true)),
+        ErrorCode::PreconditionFailed => Some((Key::ErrComplaintChanged, true)),
+        ErrorCode::ReopenWindowClosed => Some((Key::ErrReopenWindowClosed, false)),
+        _ => None,
     }
 }
 
@@ -282,8 +287,9 @@ fn head(ctx: Ctx) -> AnyView {
     let deadline = |label: Key, due, done: Option<chrono::DateTime<chrono::Utc>>, done_key: Key, testid| {
         let value = match done {
             Some(at) => {
-                let text = live(move || i18n.t(done_key).replace("{when}", &time::day_and_time(at, i18n.lang())));
-                view! { <span class="cp-done">{icon(Icon::Check)}<span>{text}</span></span> }.into_any()
+                let text = live(move || i18n.t(done_key).replace("{when}", &time::relative(at, i18n.lang())));
+                let exact = live(move || time::day_and_time(at, i18n.lang()));
+                view! { <span class="cp-done" title=exact>{icon(Icon::Check)}<span>{text}</span></span> }.into_any()
             }
             None if c.status.is_active() => countdown_view(due, ctx.clock, testid),
             None => view! { <span>"—"</span> }.into_any(),
@@ -338,14 +344,17 @@ fn head(ctx: Ctx) -> AnyView {
 /// The buttons of the moves the status allows.
 fn moves(ctx: Ctx) -> AnyView {
     let Some(c) = ctx.complaint.get() else { return ().into_any() };
+    // The next step stands out; the steps it may skip and the side moves stay quieter.
     let buttons = c
         .status
         .allowed_actions()
         .iter()
-        .map(|&a| {
+        .enumerate()
+        .map(|(i, &a)| {
             let class = match a {
                 ComplaintAction::Assign | ComplaintAction::Reopen => "btn btn-ghost",
-                _ => "btn btn-primary",
+                _ if i == 0 => "btn btn-primary",
+                _ => "btn btn-soft",
             };
             let testid = match a {
                 ComplaintAction::Acknowledge => "complaint-acknowledge",
@@ -655,4 +664,18 @@ fn assign_list(ctx: Ctx) -> AnyView {
         }
     })
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_of_complaints_have_words_of_their_own() {
+        assert_eq!(refusal(Some(ErrorCode::ReopenWindowClosed)), Some((Key::ErrReopenWindowClosed, false)));
+        assert_eq!(refusal(Some(ErrorCode::InvalidStateTransition)), Some((Key::ErrComplaintMoved, true)));
+        assert_eq!(refusal(Some(ErrorCode::PreconditionFailed)), Some((Key::ErrComplaintChanged, true)));
+        assert_eq!(refusal(Some(ErrorCode::ValidationFailed)), None);
+        assert_eq!(refusal(None), None);
+    }
 }

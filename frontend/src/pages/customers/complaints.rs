@@ -38,7 +38,7 @@ pub fn ComplaintBanner(ov: Ov) -> impl IntoView {
                     <strong>{summary}</strong>
                     " "
                     <Link route=AppRoute::Complaint(first.id) testid="complaint-banner-link">
-                        {format!("{} {}", first.number, first.subject)}
+                        <span class="cp-num">{first.number.clone()}</span>" "{first.subject.clone()}
                     </Link>
                     <span class="cp-banner-due">{when}</span>
                 </span>

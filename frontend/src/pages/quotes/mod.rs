@@ -52,7 +52,7 @@ pub fn UrgentComplaint(customer: Uuid) -> impl IntoView {
                     <strong>{tr(Key::UrgentComplaintWarning)}</strong>
                     " "
                     <Link route=AppRoute::Complaint(c.id) testid="quote-complaint-link">
-                        {format!("{} {}", c.number, c.subject)}
+                        <span class="cp-num">{c.number.clone()}</span>" "{c.subject.clone()}
                     </Link>
                 </span>
             </div>
