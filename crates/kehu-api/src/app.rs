@@ -10,6 +10,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::JwtKeys;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{json_error, path_error, query_error};
 use crate::metrics::Metrics;
@@ -58,7 +59,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Option<CreatedAdmin>)
         let admin = bootstrap::ensure_admin(&mut conn, &config)?;
         drop(conn);
         let keys = JwtKeys::new(secret.as_bytes(), config.access_token_ttl);
-        Ok((AppState { store, config, keys }, admin))
+        Ok((AppState { store, config, keys, clock: Clock::system() }, admin))
     })
     .await
     .map_err(|e| StartError::Join(e.to_string()))?

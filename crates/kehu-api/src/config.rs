@@ -234,7 +234,7 @@ impl Config {
             log_filter: string("KEHU_LOG", file.log).unwrap_or_else(|| "info".to_owned()),
             log_format,
             web_dir: string("KEHU_WEB_DIR", file.web_dir).map(PathBuf::from),
-            job_interval: match number("KEHU_JOB_INTERVAL_SECS", file.job_interval_secs)?.unwrap_or(300) {
+            job_interval: match number("KEHU_JOB_INTERVAL_SECS", file.job_interval_secs)?.unwrap_or(60) {
                 0 => None,
                 secs => Some(Duration::from_secs(secs)),
             },

@@ -3,7 +3,7 @@
 
 use actix_web::web;
 
-use crate::services::pool;
+use crate::services::{complaints, pool};
 use crate::state::AppState;
 
 /// Starts the periodic jobs on the current runtime, when the configuration asks for them.
@@ -14,8 +14,12 @@ pub fn spawn(state: web::Data<AppState>) {
         loop {
             tick.tick().await;
             // A failed run is logged and tried again next time; it must not stop the server.
-            if let Err(e) = state.db(|conn| pool::recycle(conn, kehu_store::now())).await {
+            let now = state.clock.now();
+            if let Err(e) = state.db(move |conn| pool::recycle(conn, now)).await {
                 tracing::warn!(error = %e, "returning idle customers to the pool failed");
+            }
+            if let Err(e) = state.db(move |conn| complaints::escalate(conn, now)).await {
+                tracing::warn!(error = %e, "escalating complaints past their deadlines failed");
             }
         }
     });

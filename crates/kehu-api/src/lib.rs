@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod body;
+pub mod clock;
 pub mod concurrency;
 pub mod config;
 pub mod error;

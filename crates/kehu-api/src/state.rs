@@ -4,6 +4,7 @@ use actix_web::web;
 use kehu_store::{DbConnection, Store};
 
 use crate::auth::JwtKeys;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::ApiResult;
 
@@ -11,6 +12,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Config,
     pub keys: JwtKeys,
+    pub clock: Clock,
 }
 
 impl AppState {

@@ -62,6 +62,7 @@ pub struct CreateActivity {
     /// A contact of the same customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<Uuid>,
+    /// A lead, quote, purchase or complaint of the same customer that the activity is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,6 +8,7 @@
 pub mod activities;
 pub mod api_keys;
 pub mod audit;
+pub mod complaints;
 pub mod contacts;
 pub mod customers;
 pub mod db;

@@ -258,6 +258,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    complaints (id) {
+        id -> DbUuid,
+        number -> Text,
+        customer_id -> DbUuid,
+        contact_id -> Nullable<DbUuid>,
+        purchase_id -> Nullable<DbUuid>,
+        channel -> Text,
+        category -> Text,
+        priority -> Text,
+        subject -> Text,
+        description -> Nullable<Text>,
+        status -> Text,
+        assignee_id -> Nullable<DbUuid>,
+        sla_started_at -> Timestamp,
+        first_response_due_at -> Timestamp,
+        resolution_due_at -> Timestamp,
+        due_at -> Timestamp,
+        first_responded_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        response_breached -> Bool,
+        resolution_breached -> Bool,
+        escalation_level -> Integer,
+        escalated_to_id -> Nullable<DbUuid>,
+        resolution -> Nullable<Text>,
+        satisfaction -> Nullable<Integer>,
+        satisfaction_comment -> Nullable<Text>,
+        reopen_count -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<DbUuid>,
+        updated_by -> Nullable<DbUuid>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::DbUuid;
+
+    complaint_comments (id) {
+        id -> DbUuid,
+        complaint_id -> DbUuid,
+        body -> Text,
+        author_id -> Nullable<DbUuid>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 
 diesel::table! {
@@ -549,5 +602,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     purchase_lines,
     purchase_payments,
     purchase_returns,
-    purchase_return_lines
+    purchase_return_lines,
+    complaints,
+    complaint_comments
 );

@@ -84,6 +84,12 @@ impl Visibility {
         self.scope == Scope::All
     }
 
+    /// Whether the caller is a service agent, who sees the complaints of the queue and their own
+    /// rather than those of customers they see (which are all).
+    pub fn queue_only(&self) -> bool {
+        self.scope == Scope::ReadOnly
+    }
+
     /// Whether the caller may change a record it can see that has this owner. Sales reps change
     /// only their own (a pool customer is claimed first); service agents change no customer.
     pub fn may_edit(&self, owner: Option<Uuid>) -> bool {

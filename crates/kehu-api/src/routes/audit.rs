@@ -22,7 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "audit",
     security(("bearer" = [])),
     params(
-        ("entity" = String, Query, description = "The kind of record: `customer`, `contact`, `activity`, `lead`, `quote`, `purchase`, `product`, `user`, `team`, `api_key`. The history of customers, contacts, activities, leads, quotes and purchases is open to whoever may see the record; the rest to administrators."),
+        ("entity" = String, Query, description = "The kind of record: `customer`, `contact`, `activity`, `lead`, `quote`, `purchase`, `complaint`, `product`, `user`, `team`, `api_key`. The history of customers, contacts, activities, leads, quotes, purchases and complaints is open to whoever may see the record; the rest to administrators."),
         ("entity_id" = Uuid, Query, description = "The record's id"),
         ("limit" = Option<i64>, Query),
         ("cursor" = Option<String>, Query),
@@ -58,8 +58,8 @@ async fn list_audit_events(
     Ok(web::Json(list.respond(paged, |row| Ok(row.to_wire()?))?))
 }
 
-/// The history of a record of a customer's (the customer, its contacts, activities, leads, quotes
-/// and purchases) is for whoever sees the record (administrators see all, deleted ones
+/// The history of a record of a customer's (the customer, its contacts, activities, leads, quotes,
+/// purchases and complaints) is for whoever sees the record (administrators see all, deleted ones
 /// included); the directory's, the keys' and the catalog's (it holds costs) for administrators.
 fn may_read_history(conn: &mut DbConnection, who: &Principal, entity: &str, id: Uuid) -> ApiResult<()> {
     let scope = match entity {
@@ -69,6 +69,7 @@ fn may_read_history(conn: &mut DbConnection, who: &Principal, entity: &str, id: 
         "lead" => "leads:read",
         "quote" => "quotes:read",
         "purchase" => "purchases:read",
+        "complaint" => "complaints:read",
         _ => {
             who.require_scope("admin")?;
             return who.require_admin();
@@ -85,6 +86,7 @@ fn may_read_history(conn: &mut DbConnection, who: &Principal, entity: &str, id: 
         "lead" => kehu_store::leads::find(conn, &vis, id)?.is_some(),
         "quote" => kehu_store::quotes::find(conn, &vis, id)?.is_some(),
         "purchase" => kehu_store::purchases::find(conn, &vis, id)?.is_some(),
+        "complaint" => kehu_store::complaints::find(conn, &vis, id)?.is_some(),
         _ => kehu_store::activities::find(conn, &vis, id)?.is_some(),
     };
     if visible { Ok(()) } else { Err(ApiError::new(ErrorCode::NotFound)) }

@@ -250,7 +250,8 @@ async fn customer_overview(
 ) -> ApiResult<web::Json<CustomerOverview>> {
     who.require_scope("customers:read")?;
     let id = id.into_inner();
-    Ok(web::Json(state.db(move |conn| customers::overview(conn, &who, id)).await?))
+    let now = state.clock.now();
+    Ok(web::Json(state.db(move |conn| customers::overview(conn, &who, id, now)).await?))
 }
 
 /// Handles `PATCH /api/v1/customers/{id}`.

@@ -4,6 +4,7 @@ pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod complaints;
 pub mod contacts;
 pub mod customers;
 pub mod imports;
@@ -45,6 +46,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "products", description = "The product catalog that quotes draw from"),
         (name = "quotes", description = "Quotes with computed totals, their approval and the way to a purchase"),
         (name = "purchases", description = "What customers bought: payments, returns and what is still owed"),
+        (name = "complaints", description = "Complaints from any channel, worked to resolution inside their SLA deadlines, with escalation and the customer's satisfaction"),
         (name = "imports", description = "CSV imports with a dry run, progress and a per-row report"),
         (name = "settings", description = "Custom fields, pool recycling and other settings"),
         (name = "audit", description = "Who changed what, when"),
@@ -89,6 +91,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(products::configure)
             .configure(quotes::configure)
             .configure(purchases::configure)
+            .configure(complaints::configure)
             .configure(settings::configure)
             .configure(imports::configure)
             .configure(system::configure_v1),

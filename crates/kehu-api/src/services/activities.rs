@@ -65,6 +65,45 @@ fn check_contact(
     Ok(())
 }
 
+/// The records an activity is about besides its customer.
+struct Links {
+    lead: Option<Uuid>,
+    quote: Option<Uuid>,
+    purchase: Option<Uuid>,
+    complaint: Option<Uuid>,
+}
+
+/// Each linked record must be one the caller sees (else `not_found`) of the same customer (else
+/// `wrong_customer`), as for the contact.
+fn check_links(
+    conn: &mut DbConnection,
+    vis: &Visibility,
+    errors: &mut Errors,
+    customer: Uuid,
+    links: &Links,
+) -> ApiResult<()> {
+    let mut check = |pointer: &str, found: Option<Option<Uuid>>| match found {
+        None => errors.add(pointer, "not_found", "no such record"),
+        Some(c) if c != Some(customer) => {
+            errors.add(pointer, "wrong_customer", "the record belongs to another customer")
+        }
+        Some(_) => {}
+    };
+    if let Some(id) = links.lead {
+        check("/lead_id", kehu_store::leads::find(conn, vis, id)?.map(|l| l.customer_id.map(Uuid::from)));
+    }
+    if let Some(id) = links.quote {
+        check("/quote_id", kehu_store::quotes::find(conn, vis, id)?.map(|q| Some(q.customer_id.0)));
+    }
+    if let Some(id) = links.purchase {
+        check("/purchase_id", kehu_store::purchases::find(conn, vis, id)?.map(|p| Some(p.customer_id.0)));
+    }
+    if let Some(id) = links.complaint {
+        check("/complaint_id", kehu_store::complaints::find(conn, vis, id)?.map(|c| Some(c.customer_id.0)));
+    }
+    Ok(())
+}
+
 pub fn get(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<WireActivity> {
     let vis = who.visibility(conn)?;
     Ok(load(conn, &vis, id)?.to_wire()?)
@@ -91,17 +130,13 @@ pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateActivity) -
             errors.add("/customer_id", "not_found", "no such customer");
         }
         check_contact(conn, &vis, &mut errors, body.customer_id, body.contact_id)?;
-        // Leads, quotes, purchases and complaints come later; until then nothing can be linked.
-        for (pointer, link) in [
-            ("/lead_id", body.lead_id),
-            ("/quote_id", body.quote_id),
-            ("/purchase_id", body.purchase_id),
-            ("/complaint_id", body.complaint_id),
-        ] {
-            if link.is_some() {
-                errors.add(pointer, "not_found", "no such record");
-            }
-        }
+        let links = Links {
+            lead: body.lead_id,
+            quote: body.quote_id,
+            purchase: body.purchase_id,
+            complaint: body.complaint_id,
+        };
+        check_links(conn, &vis, &mut errors, body.customer_id, &links)?;
         let owner = body.owner_id.unwrap_or(who.id());
         if owner != who.id() {
             check_assignee(conn, &vis, &mut errors, "/owner_id", owner)?;
@@ -122,10 +157,10 @@ pub fn create(conn: &mut DbConnection, who: &Principal, body: &CreateActivity) -
             body: trimmed(body.body.as_deref()),
             customer_id: Id(body.customer_id),
             contact_id: body.contact_id.map(Id),
-            lead_id: None,
-            quote_id: None,
-            purchase_id: None,
-            complaint_id: None,
+            lead_id: body.lead_id.map(Id),
+            quote_id: body.quote_id.map(Id),
+            purchase_id: body.purchase_id.map(Id),
+            complaint_id: body.complaint_id.map(Id),
             owner_id: Id(owner),
             due_at: body.due_at.map(naive),
             done_at,

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod bootstrap;
+pub mod complaints;
 pub mod contacts;
 pub mod customers;
 pub mod exports;

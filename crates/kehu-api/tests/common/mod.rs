@@ -26,6 +26,8 @@ pub struct TestApp {
     pub backend: kehu_store::Backend,
     /// The test's database, for checks of what the API does not show (e.g. the outbox).
     pub database_url: String,
+    /// The server's clock, standing still at the start of the test until the test moves it.
+    pub clock: kehu_api::clock::Clock,
     handle: ServerHandle,
     _dir: tempfile::TempDir,
     pg: Option<PgTestDb>,
@@ -68,7 +70,9 @@ impl TestApp {
             vars.insert(k, (*v).to_owned());
         }
         let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
-        let (state, _) = app::prepare(&config).await.unwrap();
+        let (mut state, _) = app::prepare(&config).await.unwrap();
+        let clock = kehu_api::clock::Clock::manual(kehu_store::now());
+        state.clock = clock.clone();
         let backend = state.store.backend();
         let (server, addr) = app::bind(state).unwrap();
         let handle = server.handle();
@@ -80,6 +84,7 @@ impl TestApp {
             base,
             backend,
             database_url,
+            clock,
             handle,
             _dir: dir,
             pg,

@@ -35,6 +35,7 @@ pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCus
         let moved_leads = kehu_store::leads::move_all(conn, duplicate.id.0, id, now)?;
         let moved_quotes = kehu_store::quotes::move_all(conn, duplicate.id.0, id, now)?;
         let moved_purchases = kehu_store::purchases::move_all(conn, duplicate.id.0, id, now)?;
+        let moved_complaints = kehu_store::complaints::move_all(conn, duplicate.id.0, id, now)?;
 
         let fill = |mine: &Option<String>, theirs: &Option<String>| match (mine, theirs) {
             (None, Some(t)) => Some(Some(t.clone())),
@@ -94,6 +95,7 @@ pub fn merge(conn: &mut DbConnection, who: &Principal, id: Uuid, body: &MergeCus
                 "leads_moved": moved_leads,
                 "quotes_moved": moved_quotes,
                 "purchases_moved": moved_purchases,
+                "complaints_moved": moved_complaints,
             }),
         });
         record(conn, who, ENTITY, id, AuditAction::Update, changed)?;

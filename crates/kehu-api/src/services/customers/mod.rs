@@ -7,7 +7,8 @@ use kehu_core::ErrorCode;
 use kehu_core::audit::AuditAction;
 use kehu_core::customer::{
     Amount, CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage,
-    OVERVIEW_ACTIVITIES, OVERVIEW_CONTACTS, RelatedCounts, UpdateCustomer, match_keys, normalize_tags,
+    OVERVIEW_ACTIVITIES, OVERVIEW_COMPLAINTS, OVERVIEW_CONTACTS, RelatedCounts, UpdateCustomer, match_keys,
+    normalize_tags,
 };
 use kehu_core::user::Role;
 use kehu_core::validate::Errors;
@@ -88,7 +89,12 @@ pub fn get(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<Wire
 
 /// The customer 360: the customer, its contacts, its latest activities, and the counts and sums
 /// of what hangs off it. Every part goes through the caller's visibility.
-pub fn overview(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult<CustomerOverview> {
+pub fn overview(
+    conn: &mut DbConnection,
+    who: &Principal,
+    id: Uuid,
+    now: chrono::NaiveDateTime,
+) -> ApiResult<CustomerOverview> {
     let vis = who.visibility(conn)?;
     let customer = load(conn, &vis, id)?.to_wire()?;
     // An API key sees the parts its scopes cover; the rest stays empty.
@@ -121,7 +127,14 @@ pub fn overview(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult
     } else {
         (0, Vec::new())
     };
-    // Complaints arrive with service; their counts join here then.
+    let ((complaints, open_complaint_count), open_complaints) = if may("complaints:read") {
+        (
+            kehu_store::complaints::counts_for_customer(conn, &vis, id)?,
+            crate::services::complaints::open_for_customer(conn, &vis, id, OVERVIEW_COMPLAINTS, now)?,
+        )
+    } else {
+        ((0, 0), Vec::new())
+    };
     let counts = RelatedCounts {
         contacts: kehu_store::contacts::count_for_customer(conn, &vis, id)?,
         open_tasks: kehu_store::activities::open_tasks_for_customer(conn, &vis, id)?,
@@ -129,7 +142,8 @@ pub fn overview(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult
         open_leads,
         quotes,
         purchases,
-        ..RelatedCounts::default()
+        complaints,
+        open_complaints: open_complaint_count,
     };
     // Revenue is what non-cancelled purchases came to less what came back; the balance is what is
     // still owed, listed only for currencies with something owed.
@@ -155,7 +169,7 @@ pub fn overview(conn: &mut DbConnection, who: &Principal, id: Uuid) -> ApiResult
         lifetime_revenue,
         balance_due,
         open_items,
-        open_complaints: Vec::new(),
+        open_complaints,
     })
 }
 

@@ -1,0 +1,413 @@
+//! `/api/v1/complaints`: complaints, their actions and their comments. Service agents see the
+//! queue and their own; everyone else the complaints of customers they see, of their teams, and
+//! those escalated to them.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use kehu_core::Problem;
+use kehu_core::complaint::{
+    AssignComplaint, CloseComplaint, Comment, Complaint, ComplaintCategory, ComplaintStatus, CreateComment,
+    CreateComplaint, Priority, ReopenComplaint, ResolveComplaint, UpdateComplaint,
+};
+use kehu_core::list::List;
+use kehu_store::complaints::{ComplaintFilter, ComplaintSort};
+use kehu_store::page::Page;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::body::Body;
+use crate::concurrency::{etag, if_match};
+use crate::error::{ApiError, ApiResult};
+use crate::listing::ListRequest;
+use crate::services::complaints::{self, Act};
+use crate::services::idempotency::{self, Stored};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_complaints)
+        .service(create_complaint)
+        .service(get_complaint)
+        .service(update_complaint)
+        .service(acknowledge_complaint)
+        .service(start_complaint)
+        .service(resolve_complaint)
+        .service(close_complaint)
+        .service(reopen_complaint)
+        .service(assign_complaint)
+        .service(list_comments)
+        .service(add_comment);
+}
+
+const SORTS: [(&str, ComplaintSort); 4] = [
+    ("due_at", ComplaintSort::DueAt),
+    ("created_at", ComplaintSort::CreatedAt),
+    ("updated_at", ComplaintSort::UpdatedAt),
+    ("number", ComplaintSort::Number),
+];
+
+const FILTERS: [&str; 8] =
+    ["q", "status", "priority", "category", "assignee_id", "breached", "due_before", "customer_id"];
+
+/// Handles `GET /api/v1/complaints`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(
+        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
+        ("cursor" = Option<String>, Query),
+        ("sort" = Option<String>, Query, description = "`due_at` (default: the next deadline first; after resolution the resolution deadline), `created_at`, `updated_at` or `number`; `-` for descending"),
+        ("include" = Option<String>, Query, description = "`total_count`"),
+        ("q" = Option<String>, Query, description = "A number prefix such as `C-2026-0001`, or words of the subject"),
+        ("status" = Option<String>, Query, description = "Any of, comma-separated"),
+        ("priority" = Option<String>, Query, description = "Any of, comma-separated"),
+        ("category" = Option<String>, Query, description = "Any of, comma-separated"),
+        ("assignee_id" = Option<String>, Query, description = "`me`, `none` (the queue) or user ids, comma-separated"),
+        ("breached" = Option<bool>, Query, description = "Whether a deadline of the current round is missed"),
+        ("due_before" = Option<String>, Query, description = "RFC 3339: the next deadline is before this"),
+        ("customer_id" = Option<Uuid>, Query),
+    ),
+    responses(
+        (status = 200, description = "A page of the complaints the caller may see", body = List<Complaint>),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/complaints")]
+async fn list_complaints(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+) -> ApiResult<web::Json<List<Complaint>>> {
+    who.require_scope("complaints:read")?;
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
+    let mut unassigned = false;
+    let filter = ComplaintFilter {
+        statuses: list.filter_any("status", ComplaintStatus::parse)?,
+        priorities: list.filter_any("priority", |p| Priority::parse(p).map(|p| p.as_str().to_owned()))?,
+        categories: list.filter_any("category", |c| ComplaintCategory::parse(c).map(|c| c.as_str().to_owned()))?,
+        assignees: list.filter_owners("assignee_id", who.id(), Some(&mut unassigned))?,
+        unassigned,
+        breached: list.filter_bool("breached")?,
+        due_before: list.filter_time("due_before")?,
+        customer_id: list.filter_uuid("customer_id")?,
+        q: list.filter("q").map(str::to_owned),
+    };
+    let (page, order, total): (Page, _, _) = (list.page.clone(), (list.sort, list.dir), list.with_total);
+    let now = state.clock.now();
+    let paged = state.db(move |conn| complaints::list(conn, &who, &filter, order, &page, total, now)).await?;
+    Ok(web::Json(list.respond(paged, Ok)?))
+}
+
+/// Handles `POST /api/v1/complaints`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    request_body = CreateComplaint,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 201, description = "Taken in: `open`, numbered `C-YYYY-NNNNNN`, with its deadlines from the SLA settings", body = Complaint),
+        (status = 409, description = "Idempotency-Key in flight", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, e.g. `/contact_id` `not_found` for another customer's contact", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/complaints")]
+async fn create_complaint(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: Body<CreateComplaint>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("complaints:write")?;
+    let body = body.into_inner();
+    let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    let (owner, now) = (who.id(), state.clock.now());
+    idempotency::run(&state, &req, owner, canonical, move |conn| {
+        let complaint = complaints::create(conn, &who, &body, now)?;
+        Stored::created(&complaint, format!("/api/v1/complaints/{}", complaint.id), complaint.version)
+    })
+    .await
+}
+
+/// Handles `GET /api/v1/complaints/{id}`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The complaint", body = Complaint),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/complaints/{id}")]
+async fn get_complaint(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    who.require_scope("complaints:read")?;
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let complaint = state.db(move |conn| complaints::get(conn, &who, id, now)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(complaint.version)).json(complaint))
+}
+
+/// Handles `PATCH /api/v1/complaints/{id}`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    request_body(content = UpdateComplaint, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "Updated; a new priority moves the deadlines of the current round", body = Complaint),
+        (status = 403, description = "The caller may read the complaint but not work it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state_transition`: resolved and closed complaints are not edited", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/complaints/{id}")]
+async fn update_complaint(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<UpdateComplaint>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("complaints:write")?;
+    let (id, expected, body, now) = (id.into_inner(), if_match(&req)?, body.into_inner(), state.clock.now());
+    let complaint = state.db(move |conn| complaints::update(conn, &who, id, expected, &body, now)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(complaint.version)).json(complaint))
+}
+
+/// Runs an action under the request's Idempotency-Key.
+async fn run(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: Uuid,
+    act: Act,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("complaints:write")?;
+    let expected = if_match(&req)?;
+    let body = match &act {
+        Act::Acknowledge | Act::Start => serde_json::Value::Null,
+        Act::Resolve(b) => serde_json::to_value(b).map_err(ApiError::internal)?,
+        Act::Close(b) => serde_json::to_value(b).map_err(ApiError::internal)?,
+        Act::Reopen(b) => serde_json::to_value(b).map_err(ApiError::internal)?,
+        Act::Assign(b) => serde_json::to_value(b).map_err(ApiError::internal)?,
+    };
+    let canonical = serde_json::to_string(&(id, act.action(), expected, body)).map_err(ApiError::internal)?;
+    let (owner, now) = (who.id(), state.clock.now());
+    idempotency::run(&state, &req, owner, canonical, move |conn| {
+        let complaint = complaints::act(conn, &who, id, expected, &act, now)?;
+        Stored::ok(&complaint, Some(complaint.version))
+    })
+    .await
+}
+
+/// Handles `POST /api/v1/complaints/{id}/acknowledge`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "`acknowledged`; the first response if none came before. A service agent or sales rep acknowledging a queued complaint takes it", body = Complaint),
+        (status = 403, description = "The caller may read the complaint but not work it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state_transition` with `current_status` and `allowed_actions`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/complaints/{id}/acknowledge")]
+async fn acknowledge_complaint(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    run(state, who, req, id.into_inner(), Act::Acknowledge).await
+}
+
+/// Handles `POST /api/v1/complaints/{id}/start`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "`in_progress`; the first response if none came before", body = Complaint),
+        (status = 403, description = "The caller may read the complaint but not work it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state_transition` with `current_status` and `allowed_actions`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/complaints/{id}/start")]
+async fn start_complaint(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    run(state, who, req, id.into_inner(), Act::Start).await
+}
+
+/// Handles `POST /api/v1/complaints/{id}/resolve`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = ResolveComplaint,
+    responses(
+        (status = 200, description = "`resolved`; late after the resolution deadline marks it breached", body = Complaint),
+        (status = 403, description = "The caller may read the complaint but not work it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state_transition` with `current_status` and `allowed_actions`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`/resolution` `required`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/complaints/{id}/resolve")]
+async fn resolve_complaint(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<ResolveComplaint>,
+) -> ApiResult<HttpResponse> {
+    run(state, who, req, id.into_inner(), Act::Resolve(body.into_inner())).await
+}
+
+/// Handles `POST /api/v1/complaints/{id}/close`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = CloseComplaint,
+    responses(
+        (status = 200, description = "`closed`, with the customer's satisfaction", body = Complaint),
+        (status = 403, description = "The caller may read the complaint but not work it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state_transition`: only resolved complaints close", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`/satisfaction` `required` or `out_of_range` (1–5)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/complaints/{id}/close")]
+async fn close_complaint(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<CloseComplaint>,
+) -> ApiResult<HttpResponse> {
+    run(state, who, req, id.into_inner(), Act::Close(body.into_inner())).await
+}
+
+/// Handles `POST /api/v1/complaints/{id}/reopen`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = ReopenComplaint,
+    responses(
+        (status = 200, description = "`open` again, with new deadlines from now; the reason becomes a comment", body = Complaint),
+        (status = 403, description = "The caller may read the complaint but not work it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state_transition` (not resolved or closed), or `reopen_window_closed` (resolved longer ago than the settings' `complaint_reopen_days`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`/reason` `required`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/complaints/{id}/reopen")]
+async fn reopen_complaint(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<ReopenComplaint>,
+) -> ApiResult<HttpResponse> {
+    run(state, who, req, id.into_inner(), Act::Reopen(body.into_inner())).await
+}
+
+/// Handles `POST /api/v1/complaints/{id}/assign`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = AssignComplaint,
+    responses(
+        (status = 200, description = "Assigned, or back in the queue for `null`", body = Complaint),
+        (status = 403, description = "The caller may read the complaint but not work it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state_transition`: resolved and closed complaints keep their assignee", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`/assignee_id`: `required`, `not_found`, `inactive_user`, `cannot_handle`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/complaints/{id}/assign")]
+async fn assign_complaint(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<AssignComplaint>,
+) -> ApiResult<HttpResponse> {
+    run(state, who, req, id.into_inner(), Act::Assign(body.into_inner())).await
+}
+
+/// Handles `GET /api/v1/complaints/{id}/comments`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path),
+        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
+        ("cursor" = Option<String>, Query),
+    ),
+    responses(
+        (status = 200, description = "The complaint's comments, oldest first", body = List<Comment>),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/complaints/{id}/comments")]
+async fn list_comments(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<List<Comment>>> {
+    who.require_scope("complaints:read")?;
+    let list = ListRequest::parse(&req, &[("created_at", ())], &[])?;
+    let (id, page) = (id.into_inner(), list.page.clone());
+    let paged = state.db(move |conn| complaints::comments(conn, &who, id, &page)).await?;
+    Ok(web::Json(list.respond(paged, Ok)?))
+}
+
+/// Handles `POST /api/v1/complaints/{id}/comments`.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = CreateComment,
+    responses(
+        (status = 201, description = "Added; the first comment on a complaint not yet responded to is its first response", body = Comment),
+        (status = 403, description = "The caller may read the complaint but not work it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`/body` `required` or `too_long`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/complaints/{id}/comments")]
+async fn add_comment(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<CreateComment>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("complaints:write")?;
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let canonical = serde_json::to_string(&(id, &body)).map_err(ApiError::internal)?;
+    let (owner, now) = (who.id(), state.clock.now());
+    idempotency::run(&state, &req, owner, canonical, move |conn| {
+        let comment = complaints::add_comment(conn, &who, id, &body, now)?;
+        let body = serde_json::to_string(&comment).map_err(ApiError::internal)?;
+        // Comments are never edited, so they carry no version to put in an ETag.
+        Ok(Stored { status: 201, body, location: Some(format!("/api/v1/complaints/{id}/comments")), etag: None })
+    })
+    .await
+}

@@ -1,0 +1,2 @@
+DROP TABLE complaint_comments;
+DROP TABLE complaints;
