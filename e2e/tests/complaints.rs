@@ -107,7 +107,11 @@ async fn phone_agent_takes_a_call_and_works_the_complaint_to_closed() {
 
     browser.click(&testid("complaint-start")).await;
     browser.wait_for_text(&testid("complaint-status"), "In progress").await;
+    browser.wait_for_text(&testid("complaint-timeline"), "Open → Acknowledged · Assigned to He Fang").await;
     browser.wait_for_text(&testid("complaint-timeline"), "Acknowledged → In progress").await;
+    let _: Option<bool> =
+        browser.script("document.querySelector('[data-testid=\"complaint-timeline\"]').scrollIntoView()").await;
+    browser.screenshot("complaint-timeline-en").await;
 
     // Resolving asks how; an empty answer is refused before anything is sent.
     browser.click(&testid("complaint-resolve")).await;
@@ -189,6 +193,9 @@ async fn phone_rep_sees_the_open_complaint_in_chinese_on_the_customer_and_the_qu
     browser.wait_for_text(&testid("customer-complaints"), "剩余").await;
     assert_fits(&browser).await;
     browser.screenshot("customer-complaint-zh").await;
+    let _: Option<bool> =
+        browser.script("document.querySelector('[data-testid=\"customer-complaints\"]').scrollIntoView()").await;
+    browser.screenshot("customer-complaints-card-zh").await;
 
     browser.open(&format!("/quotes/{}", quote.id)).await;
     browser.wait_for_text(&testid("quote-complaint-warning"), "紧急投诉").await;

@@ -51,27 +51,36 @@ fn describe(i18n: I18n, people: People, event: &AuditEvent) -> Option<String> {
     let priority = |v: &serde_json::Value| {
         text(v).and_then(|s| Priority::parse(&s)).map_or_else(String::new, |p| i18n.t(priority_key(p)).to_owned())
     };
-    let mut parts: Vec<String> = Vec::new();
+    // The status first, as it says most; the rest in the order a reader asks about them.
+    let mut parts: Vec<(u8, String)> = Vec::new();
     let mut edited = false;
     for c in &event.changes {
         match c.field.as_str() {
-            "status" => parts
-                .push(i18n.t(Key::HistStatus).replace("{from}", &status(&c.before)).replace("{to}", &status(&c.after))),
-            "priority" => parts.push(
+            "status" => parts.push((
+                0,
+                i18n.t(Key::HistStatus).replace("{from}", &status(&c.before)).replace("{to}", &status(&c.after)),
+            )),
+            "assignee_id" => parts.push((
+                1,
+                match text(&c.after).and_then(|s| Uuid::parse_str(&s).ok()) {
+                    Some(id) => i18n.t(Key::HistAssigned).replace("{name}", &people.name(id).unwrap_or_default()),
+                    None => i18n.t(Key::HistQueued).to_owned(),
+                },
+            )),
+            "priority" => parts.push((
+                2,
                 i18n.t(Key::HistPriority).replace("{from}", &priority(&c.before)).replace("{to}", &priority(&c.after)),
-            ),
-            "assignee_id" => parts.push(match text(&c.after).and_then(|s| Uuid::parse_str(&s).ok()) {
-                Some(id) => i18n.t(Key::HistAssigned).replace("{name}", &people.name(id).unwrap_or_default()),
-                None => i18n.t(Key::HistQueued).to_owned(),
-            }),
-            "escalation_level" => parts.push(i18n.t(Key::HistEscalated).to_owned()),
+            )),
+            "escalation_level" => parts.push((3, i18n.t(Key::HistEscalated).to_owned())),
             "subject" | "description" | "category" | "channel" | "contact_id" | "purchase_id" => edited = true,
             _ => {}
         }
     }
     if edited {
-        parts.push(i18n.t(Key::HistChanged).to_owned());
+        parts.push((4, i18n.t(Key::HistChanged).to_owned()));
     }
+    parts.sort_by_key(|(rank, _)| *rank);
+    let parts: Vec<String> = parts.into_iter().map(|(_, text)| text).collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
