@@ -146,6 +146,21 @@ async fn phone_agent_takes_a_call_and_works_the_complaint_to_closed() {
     assert_eq!(c.priority, Priority::High);
     assert!(c.resolution.as_deref().is_some_and(|r| r.starts_with("Replaced the scanner")));
     browser.quit().await;
+
+    // On a wide screen the queue is in the sidebar; the finished complaint is under Done.
+    let desk = stack.browser(Viewport::DESKTOP, "en-US").await;
+    desk.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    desk.click(&format!("{} {}", testid("sidebar"), testid("nav-complaints"))).await;
+    desk.wait_for_path("/complaints").await;
+    desk.testid("list-empty").await;
+    desk.click(&testid("complaints-filter-done")).await;
+    desk.wait_for_text(&testid("complaints-list"), &number).await;
+    desk.wait_for_text(&testid("complaints-list"), "Closed").await;
+    desk.screenshot("complaints-done-en").await;
+    desk.click(&testid("complaint-link")).await;
+    desk.wait_for_text(&testid("complaint-satisfaction"), "4/5").await;
+    desk.screenshot("complaint-closed-en").await;
+    desk.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -203,8 +218,11 @@ async fn phone_rep_sees_the_open_complaint_in_chinese_on_the_customer_and_the_qu
     assert_fits(&browser).await;
     browser.screenshot("quote-complaint-zh").await;
 
-    // The rep opens it from there; meanwhile someone else starts work on it, so the rep's
-    // Acknowledge comes too late: the page says so in Chinese and shows it as it now is.
+    // The quote editor says it too, and the rep opens the complaint from there. Meanwhile someone
+    // else starts work on it, so the rep's Acknowledge comes too late: the page says so in Chinese
+    // and shows the complaint as it now is.
+    browser.open(&format!("/quotes/new?customer_id={}", customer.id)).await;
+    browser.wait_for_text(&testid("quote-complaint-warning"), &complaint.number).await;
     browser.click(&testid("quote-complaint-link")).await;
     browser.wait_for_text(&testid("complaint-status"), "待受理").await;
     browser.wait_for_text(&testid("complaint-priority"), "紧急").await;

@@ -532,7 +532,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::LifetimeRevenue => "Bought in all",
         Key::NavComplaints => "Complaints",
         Key::ComplaintsTitle => "Complaints",
-        Key::ComplaintsLede => "Complaints still being worked on, the next deadline first.",
+        Key::ComplaintsLede => "Take complaints from the queue and settle them inside their deadlines.",
         Key::NewComplaint => "New complaint",
         Key::SearchComplaints => "Number or subject",
         Key::ComplaintsFilterLabel => "Show",

@@ -514,7 +514,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::LifetimeRevenue => "累计成交",
         Key::NavComplaints => "投诉",
         Key::ComplaintsTitle => "投诉处理",
-        Key::ComplaintsLede => "处理中的投诉，时限最近的排在最前。",
+        Key::ComplaintsLede => "从队列领取投诉，在处理时限内解决。",
         Key::NewComplaint => "新建投诉",
         Key::SearchComplaints => "编号或主题",
         Key::ComplaintsFilterLabel => "显示",

@@ -15,8 +15,9 @@ use crate::components::feed::{Empty, Feed, FeedList, SearchBox};
 use crate::components::icons::{Icon, icon};
 use crate::components::states::PageHead;
 use crate::i18n::{Key, tr, use_i18n};
-use crate::pages::complaints::parts::{ACTIVE, clock, complaint_row};
+use crate::pages::complaints::parts::{ACTIVE, clock, complaint_row, may_take};
 use crate::routes::{AppRoute, Link};
+use crate::session::use_session;
 
 /// The queue's views, each a set of filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +80,11 @@ pub fn ComplaintsPage() -> impl IntoView {
     feed.reload();
     let tick = clock();
 
+    // Administrators are never given a complaint, so "Mine" would always be empty for them.
+    let takes = may_take(untrack(|| use_session().role()));
     let chips = View::ALL
         .into_iter()
+        .filter(|v| takes || *v != View::Mine)
         .map(|v| {
             view! {
                 <button

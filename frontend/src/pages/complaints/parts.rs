@@ -74,6 +74,12 @@ pub fn action_key(a: ComplaintAction) -> Key {
     }
 }
 
+/// Whoever may be given a complaint may take one: service agents, reps and their managers.
+pub fn may_take(role: Option<kehu_core::user::Role>) -> bool {
+    use kehu_core::user::Role;
+    matches!(role, Some(Role::Service | Role::Sales | Role::Manager))
+}
+
 /// A signal that changes every [`TICK`] while the calling page is shown, for countdowns to read.
 pub fn clock() -> RwSignal<u64> {
     let tick = RwSignal::new(0_u64);

@@ -7,7 +7,7 @@ use kehu_core::ErrorCode;
 use kehu_core::complaint::{
     AssignComplaint, CloseComplaint, Complaint, ComplaintAction, ReopenComplaint, ResolveComplaint,
 };
-use kehu_core::user::{Role, User};
+use kehu_core::user::User;
 use kehu_core::validate::Errors;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,8 +21,8 @@ use crate::components::time;
 use crate::data::{all_pages, use_people};
 use crate::i18n::{Key, tr, use_i18n};
 use crate::pages::complaints::parts::{
-    action_key, assignee_text, breached_badge, category_key, channel_key, clock, countdown_view, priority_badge,
-    status_badge,
+    action_key, assignee_text, breached_badge, category_key, channel_key, clock, countdown_view, may_take,
+    priority_badge, status_badge,
 };
 use crate::pages::complaints::timeline::Timeline;
 use crate::routes::{AppRoute, Link};
@@ -74,11 +74,6 @@ impl Move {
             Move::Assign(b) => b.check(),
         }
     }
-}
-
-/// Whoever may be given a complaint may take one: service agents, reps and their managers.
-fn may_take(role: Option<Role>) -> bool {
-    matches!(role, Some(Role::Service | Role::Sales | Role::Manager))
 }
 
 /// The page's state, shared by its parts.
