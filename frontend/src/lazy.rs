@@ -17,10 +17,10 @@ use uuid::Uuid;
 use crate::components::states::{LoadFailed, Loading};
 use crate::i18n::Key;
 use crate::pages::{
-    ApiKeysPage, ApprovalsPage, ContactPage, CustomerPage, CustomersPage, EditCustomerPage, ImportPage, LeadPage,
-    NewContactPage, NewCustomerPage, NewLeadPage, NewProductPage, NewQuotePage, NewTeamPage, NewUserPage, PipelinePage,
-    PoolPage, ProductPage, ProductsPage, ProfilePage, PurchasePage, QuotePage, TeamPage, TeamsPage, TodayPage,
-    UserPage, UsersPage,
+    ApiKeysPage, ApprovalsPage, ComplaintPage, ComplaintsPage, ContactPage, CustomerPage, CustomersPage,
+    EditCustomerPage, ImportPage, LeadPage, NewComplaintPage, NewContactPage, NewCustomerPage, NewLeadPage,
+    NewProductPage, NewQuotePage, NewTeamPage, NewUserPage, PipelinePage, PoolPage, ProductPage, ProductsPage,
+    ProfilePage, PurchasePage, QuotePage, TeamPage, TeamsPage, TodayPage, UserPage, UsersPage,
 };
 
 /// A page's code could not be fetched: offline, or the app was updated since this tab loaded it.
@@ -74,6 +74,9 @@ lazy_pages! {
     sales: quote_page(id: Uuid) => view! { <QuotePage id=id /> };
     sales: approvals_page() => view! { <ApprovalsPage /> };
     sales: purchase_page(id: Uuid) => view! { <PurchasePage id=id /> };
+    service: complaints_page() => view! { <ComplaintsPage /> };
+    service: new_complaint_page(customer: Option<Uuid>) => view! { <NewComplaintPage customer=customer /> };
+    service: complaint_page(id: Uuid) => view! { <ComplaintPage id=id /> };
 }
 
 /// Shows the page `load` brings: a spinner while its code arrives (the first time only; then it

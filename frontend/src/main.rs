@@ -90,6 +90,9 @@ fn App() -> impl IntoView {
         AppRoute::Product(id) => lazy::page(move || lazy::product_page(id)),
         AppRoute::Contact(id) => lazy::page(move || lazy::contact_page(id)),
         AppRoute::NewContact(customer) => lazy::page(move || lazy::new_contact_page(customer)),
+        AppRoute::Complaints => lazy::page(lazy::complaints_page),
+        AppRoute::NewComplaint(customer) => lazy::page(move || lazy::new_complaint_page(customer)),
+        AppRoute::Complaint(id) => lazy::page(move || lazy::complaint_page(id)),
         AppRoute::Login | AppRoute::NotFound => ().into_any(),
     };
 

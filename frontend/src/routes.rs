@@ -46,6 +46,11 @@ pub enum AppRoute {
     Contact(Uuid),
     /// A new contact of the customer with this id.
     NewContact(Uuid),
+    /// The service queue.
+    Complaints,
+    /// Quick entry of a complaint, for the customer with this id if given.
+    NewComplaint(Option<Uuid>),
+    Complaint(Uuid),
     NotFound,
 }
 
@@ -98,6 +103,12 @@ impl AppRoute {
                 query_param(query, "customer_id").map_or(AppRoute::NotFound, |c| id(c, AppRoute::NewContact))
             }
             ["contacts", c] => id(c, AppRoute::Contact),
+            ["complaints"] => AppRoute::Complaints,
+            ["complaints", "new"] => match query_param(query, "customer_id") {
+                None => AppRoute::NewComplaint(None),
+                Some(c) => id(c, |c| AppRoute::NewComplaint(Some(c))),
+            },
+            ["complaints", c] => id(c, AppRoute::Complaint),
             _ => AppRoute::NotFound,
         }
     }
@@ -135,6 +146,10 @@ impl AppRoute {
             AppRoute::EditCustomer(id) => format!("/customers/{id}/edit"),
             AppRoute::Contact(id) => format!("/contacts/{id}"),
             AppRoute::NewContact(customer) => format!("/contacts/new?customer_id={customer}"),
+            AppRoute::Complaints => "/complaints".to_owned(),
+            AppRoute::NewComplaint(None) => "/complaints/new".to_owned(),
+            AppRoute::NewComplaint(Some(customer)) => format!("/complaints/new?customer_id={customer}"),
+            AppRoute::Complaint(id) => format!("/complaints/{id}"),
             // Never linked to; it is what an unknown path becomes.
             AppRoute::NotFound => "/not-found".to_owned(),
         }
@@ -157,6 +172,7 @@ impl AppRoute {
             | AppRoute::Quote(_)
             | AppRoute::Purchase(_) => AppRoute::Leads,
             AppRoute::NewProduct | AppRoute::Product(_) => AppRoute::Products,
+            AppRoute::NewComplaint(_) | AppRoute::Complaint(_) => AppRoute::Complaints,
             other => other,
         }
     }
@@ -320,6 +336,10 @@ mod tests {
             AppRoute::EditCustomer(id),
             AppRoute::Contact(id),
             AppRoute::NewContact(id),
+            AppRoute::Complaints,
+            AppRoute::NewComplaint(None),
+            AppRoute::NewComplaint(Some(id)),
+            AppRoute::Complaint(id),
         ] {
             assert_eq!(AppRoute::parse(&route.href()), route, "{route:?}");
         }
@@ -337,6 +357,8 @@ mod tests {
         assert_eq!(AppRoute::parse("/pool/x"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/login/x"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/api-keys/x"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/complaints/new?customer_id=nope"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/complaints/x"), AppRoute::NotFound);
     }
 
     #[test]
@@ -348,5 +370,7 @@ mod tests {
         assert_eq!(AppRoute::EditCustomer(id).section(), AppRoute::Customers);
         assert_eq!(AppRoute::NewContact(id).section(), AppRoute::Customers);
         assert_eq!(AppRoute::Import.section(), AppRoute::Customers);
+        assert_eq!(AppRoute::Complaint(id).section(), AppRoute::Complaints);
+        assert_eq!(AppRoute::NewComplaint(None).section(), AppRoute::Complaints);
     }
 }

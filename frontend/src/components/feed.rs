@@ -1,9 +1,11 @@
-//! An endless list of customers: the first page for the current filters, then the next one each
-//! time the end of the list comes into view. The customer list and the pool share it, so the app
-//! carries one copy of the paging, the states and the scroll watching.
+//! An endless list: the first page for the current filters, then the next one each time the end
+//! of the list comes into view. The customer list, the pool and the complaint queue share it, so
+//! the app carries one copy of the paging, the states and the scroll watching per kind of record.
 
-use kehu_client::ListQuery;
+use kehu_client::{Client, ClientError, ListQuery};
+use kehu_core::complaint::Complaint;
 use kehu_core::customer::Customer;
+use kehu_core::list::List;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,8 +19,34 @@ use crate::components::states::{LoadFailed, Loading, dynamic, live};
 use crate::i18n::{Key, tr, use_i18n};
 use crate::session::{Session, use_session};
 
-/// Customers per page: a phone screen holds about eight rows, so one page fills three screens.
+/// Rows per page: a phone screen holds about eight rows, so one page fills three screens.
 pub const PAGE: i64 = 25;
+
+/// A kind of record an endless list shows: how a page of it is read.
+pub trait Listed: Clone + Send + Sync + 'static {
+    fn id(&self) -> Uuid;
+    fn page(client: Client, query: ListQuery) -> impl Future<Output = Result<List<Self>, ClientError>>;
+}
+
+impl Listed for Customer {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    async fn page(client: Client, query: ListQuery) -> Result<List<Self>, ClientError> {
+        client.list_customers(&query).await
+    }
+}
+
+impl Listed for Complaint {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    async fn page(client: Client, query: ListQuery) -> Result<List<Self>, ClientError> {
+        client.list_complaints(&query).await
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fetch {
@@ -31,9 +59,8 @@ pub enum Fetch {
 }
 
 /// The list's records and where the next page starts; `query` builds the request's filters.
-#[derive(Clone, Copy)]
-pub struct Feed {
-    pub items: RwSignal<Vec<Customer>>,
+pub struct Feed<T: Listed = Customer> {
+    pub items: RwSignal<Vec<T>>,
     pub fetch: RwSignal<Fetch>,
     cursor: RwSignal<Option<String>>,
     /// Each request gets a number; an answer to any but the latest is dropped, so a slow reply to
@@ -43,9 +70,17 @@ pub struct Feed {
     session: Session,
 }
 
-impl Feed {
+impl<T: Listed> Clone for Feed<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Listed> Copy for Feed<T> {}
+
+impl<T: Listed> Feed<T> {
     /// A list that reads nothing until [`Feed::reload`].
-    pub fn new(query: Callback<(), ListQuery>) -> Feed {
+    pub fn new(query: Callback<(), ListQuery>) -> Feed<T> {
         Feed {
             items: RwSignal::new(Vec::new()),
             fetch: RwSignal::new(Fetch::First),
@@ -82,7 +117,7 @@ impl Feed {
 
     /// Drops a row, e.g. a pool customer someone has just claimed.
     pub fn remove(&self, id: Uuid) {
-        self.items.update(|items| items.retain(|c| c.id != id));
+        self.items.update(|items| items.retain(|c| c.id() != id));
     }
 
     fn load(self, cursor: Option<String>) {
@@ -96,7 +131,7 @@ impl Feed {
         self.fetch.set(if more { Fetch::More } else { Fetch::First });
         let client = self.session.client();
         spawn_local(async move {
-            let result = client.list_customers(&query).await;
+            let result = T::page(client, query).await;
             if self.latest.try_get_value() != Some(ticket) {
                 return;
             }
@@ -133,9 +168,14 @@ pub struct Empty {
     pub clear: Callback<()>,
 }
 
-/// Draws the list, its states and its end. `row` draws one customer.
+/// Draws the list, its states and its end. `row` draws one record.
 #[component]
-pub fn FeedList(feed: Feed, row: Callback<Customer, AnyView>, empty: Empty, testid: &'static str) -> impl IntoView {
+pub fn FeedList<T: Listed>(
+    feed: Feed<T>,
+    row: Callback<T, AnyView>,
+    empty: Empty,
+    testid: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     let body = dynamic(move || {
         let state = feed.fetch.get();
@@ -212,7 +252,7 @@ pub fn FeedList(feed: Feed, row: Callback<Customer, AnyView>, empty: Empty, test
 /// An invisible line after the list that reads the next page as it nears the screen, and keeps
 /// reading while it stays near (a tall screen may show several short pages at once).
 #[component]
-fn EndWatcher(feed: Feed) -> impl IntoView {
+fn EndWatcher<T: Listed>(feed: Feed<T>) -> impl IntoView {
     let marker = NodeRef::<html::Div>::new();
     let near = RwSignal::new(false);
     let handle = StoredValue::new_local(None::<(IntersectionObserver, Closure<dyn FnMut(js_sys::Array)>)>);
@@ -265,7 +305,12 @@ const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A search field that searches as the user types, once typing pauses.
 #[component]
-pub fn SearchBox(feed: Feed, text: RwSignal<String>, placeholder: Key, testid: &'static str) -> impl IntoView {
+pub fn SearchBox<T: Listed>(
+    feed: Feed<T>,
+    text: RwSignal<String>,
+    placeholder: Key,
+    testid: &'static str,
+) -> impl IntoView {
     let typing = StoredValue::new(0_u64);
     let on_input = move |ev: leptos::ev::Event| {
         text.set(event_target_value(&ev));

@@ -35,6 +35,8 @@ pub enum Icon {
     Upload,
     Download,
     Pipeline,
+    /// A speech bubble with a warning: a complaint.
+    Complaint,
 }
 
 impl Icon {
@@ -84,6 +86,9 @@ impl Icon {
             Icon::Upload => "M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2M12 15V4M7.5 8.5 12 4l4.5 4.5",
             Icon::Pipeline => {
                 "M4 5a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1zM10.5 5a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1h-3a1 1 0 0 1-1-1zM17 5a1 1 0 0 1 1-1h1a1 1 0 0 1 1 1v5a1 1 0 0 1-1 1h-1a1 1 0 0 1-1-1z"
+            }
+            Icon::Complaint => {
+                "M4 4.5h16a1 1 0 0 1 1 1v10.5a1 1 0 0 1-1 1h-8l-5 3.5V17H4a1 1 0 0 1-1-1V5.5a1 1 0 0 1 1-1zM12 8v4M12 14.6v.1"
             }
             Icon::Download => "M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2M12 4v11M7.5 10.5 12 15l4.5-4.5",
             Icon::Copy => {

@@ -78,6 +78,9 @@ fn Sidebar() -> impl IntoView {
                 <NavLink route=AppRoute::Customers label=Key::NavCustomers class="side-nav-link">
                     {icon(Icon::Building)}
                 </NavLink>
+                <NavLink route=AppRoute::Complaints label=Key::NavComplaints class="side-nav-link">
+                    {icon(Icon::Complaint)}
+                </NavLink>
                 // Service agents serve every customer and take none from the pool.
                 <div class="nav-group" hidden=move || !session.works_customers()>
                     <NavLink route=AppRoute::Leads label=Key::NavPipeline class="side-nav-link">
@@ -160,6 +163,13 @@ fn BottomNav() -> impl IntoView {
                     {icon(Icon::Pipeline)}
                 </NavLink>
             </div>
+            // In the pipeline's place for service agents, whose work it is; the others reach the
+            // queue from the home page.
+            <div class="nav-group" hidden=move || session.works_customers()>
+                <NavLink route=AppRoute::Complaints label=Key::NavComplaints class="bottom-nav-item">
+                    {icon(Icon::Complaint)}
+                </NavLink>
+            </div>
             <div class="nav-group" hidden=move || !session.is_admin()>
                 <NavLink
                     route=AppRoute::Users
@@ -199,6 +209,7 @@ fn NavLink(
         AppRoute::Leads => "nav-leads",
         AppRoute::Products => "nav-products",
         AppRoute::Approvals => "nav-approvals",
+        AppRoute::Complaints => "nav-complaints",
         _ => "nav-home",
     };
     view! {

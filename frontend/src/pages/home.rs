@@ -1,8 +1,10 @@
 use leptos::prelude::*;
 
+use crate::components::icons::{Icon, icon};
 use crate::components::shell::initial;
 use crate::i18n::{Key, role_key, tr, use_i18n};
 use crate::pages::today::MyDay;
+use crate::routes::{AppRoute, Link};
 use crate::session::use_session;
 
 /// Handles `/`: the day first, since that is what a rep opens the app for.
@@ -23,6 +25,13 @@ pub fn HomePage() -> impl IntoView {
                 <p class="page-lede">{tr(Key::HomeIntro)}</p>
             </header>
             <MyDay />
+            // The phone's bottom bar has room for the queue only for service agents; everyone
+            // else finds it here (and in the sidebar on a wide screen).
+            <Link route=AppRoute::Complaints class="card home-link" testid="home-complaints">
+                {icon(Icon::Complaint)}
+                <span class="home-link-text">{tr(Key::NavComplaints)}</span>
+                {icon(Icon::Chevron)}
+            </Link>
             <section class="card home-account" aria-labelledby="account-heading">
                 <h2 class="card-title" id="account-heading">
                     {tr(Key::AccountHeading)}

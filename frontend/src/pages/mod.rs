@@ -2,6 +2,7 @@
 
 pub mod api_key_new;
 pub mod api_keys;
+pub mod complaints;
 pub mod contact;
 pub mod customers;
 pub mod home;
@@ -20,6 +21,9 @@ pub mod user_edit;
 pub mod users;
 
 pub use api_keys::ApiKeysPage;
+pub use complaints::ComplaintsPage;
+pub use complaints::new::NewComplaintPage;
+pub use complaints::view::ComplaintPage;
 pub use contact::{ContactPage, NewContactPage};
 pub use customers::CustomersPage;
 pub use customers::form::{EditCustomerPage, NewCustomerPage};

@@ -1,6 +1,7 @@
 //! `/customers`: every customer the user may see, searched and filtered, read page by page as the
 //! user scrolls; and the pages of one customer.
 
+mod complaints;
 pub mod form;
 mod log;
 pub mod parts;

@@ -20,6 +20,7 @@ use crate::components::shell::initial;
 use crate::components::states::{LoadFailed, Loading, NotFoundState, PageHead, dynamic, live};
 use crate::components::time;
 use crate::i18n::{I18n, Key, kind_key, source_key, stage_key, tr, use_i18n};
+use crate::pages::customers::complaints::{ComplaintBanner, Complaints};
 use crate::pages::customers::log::LogSheet;
 use crate::pages::customers::parts::{call_link, level_badge, owner_text};
 use crate::pages::customers::timeline::Timeline;
@@ -150,6 +151,7 @@ fn Customer360(ov: Ov) -> impl IntoView {
         <div class="stack">
             <SuccessAlert text=Signal::derive(notice_text) testid="notice" />
             <FormAlert error=failure errors=FieldErrors::new() testid="customer-failure" />
+            <ComplaintBanner ov=ov />
             <Header ov=ov notice=notice failure=failure />
             <div class="c360">
                 <section class="card c360-main" aria-labelledby="timeline-heading">
@@ -169,6 +171,7 @@ fn Customer360(ov: Ov) -> impl IntoView {
                     <Timeline ov=ov failure=failure fresh=fresh />
                 </section>
                 <div class="c360-side">
+                    <Complaints ov=ov />
                     <crate::pages::customers::sales::Sales ov=ov />
                     <Contacts ov=ov />
                     <Details ov=ov />

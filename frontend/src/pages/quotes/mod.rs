@@ -22,8 +22,44 @@ use crate::components::icons::{Icon, icon};
 use crate::components::money::{CURRENCIES, money};
 use crate::components::states::{PageHead, dynamic};
 use crate::i18n::{Key, tr, use_i18n};
-use crate::routes::{AppRoute, use_router};
+use crate::routes::{AppRoute, Link, use_router};
 use crate::session::use_session;
+
+/// A warning over a quote while its customer has an urgent complaint open: better known before
+/// asking them to buy more.
+#[component]
+pub fn UrgentComplaint(customer: Uuid) -> impl IntoView {
+    let session = use_session();
+    let found = RwSignal::new(None::<kehu_core::complaint::Complaint>);
+    let client = session.client();
+    spawn_local(async move {
+        let query = ListQuery::new()
+            .param("customer_id", customer.to_string())
+            .param("status", crate::pages::complaints::parts::ACTIVE)
+            .param("priority", "urgent")
+            .limit(1);
+        // Without it the quote is still a quote: a failed look is not worth an error.
+        if let Ok(page) = client.list_complaints(&query).await {
+            found.try_set(page.data.into_iter().next());
+        }
+    });
+    dynamic(move || {
+        let Some(c) = found.get() else { return ().into_any() };
+        view! {
+            <div class="alert alert-warning cp-banner no-print" role="status" data-testid="quote-complaint-warning">
+                {icon(Icon::Complaint)}
+                <span>
+                    <strong>{tr(Key::UrgentComplaintWarning)}</strong>
+                    " "
+                    <Link route=AppRoute::Complaint(c.id) testid="quote-complaint-link">
+                        <span class="cp-num">{c.number.clone()}</span>" "{c.subject.clone()}
+                    </Link>
+                </span>
+            </div>
+        }
+        .into_any()
+    })
+}
 
 /// One line as typed.
 #[derive(Clone, Copy)]
@@ -185,6 +221,7 @@ pub fn NewQuotePage(customer: Uuid, lead: Option<Uuid>) -> impl IntoView {
         <div class="page page-narrow">
             <PageHead title=Signal::derive(move || i18n.t(Key::NewQuote).to_owned()) back=back />
             <p class="page-lede contact-of">{icon(Icon::Building)} <span data-testid="quote-customer">{move || customer_name.get()}</span></p>
+            <UrgentComplaint customer=customer />
             <form class="card form quote-editor" novalidate on:submit=on_submit data-testid="quote-form">
                 <FormAlert error=form_error errors=errors testid="quote-form-error" />
                 <div class="form-grid">

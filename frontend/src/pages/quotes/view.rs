@@ -201,6 +201,7 @@ pub fn QuotePage(id: Uuid) -> impl IntoView {
             view! {
                 <div class="page page-narrow">
                     <PageHead title=Signal::derive(move || title.clone()) back=(AppRoute::Customer(q.customer_id), Key::BackToCustomer) />
+                    <crate::pages::quotes::UrgentComplaint customer=q.customer_id />
                     <div class="lead-summary">
                         <span class="badge badge-stage" data-stage=q.status.as_str() data-testid="quote-status">
                             {tr(quote_status_key(q.status))}
