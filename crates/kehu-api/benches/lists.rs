@@ -224,12 +224,21 @@ async fn seed_complaints(app: &TestApp, assignees: &[uuid::Uuid], n: usize) {
 }
 
 async fn complaints(app: &TestApp, admin: &Client, reps: &[(uuid::Uuid, Client)], n: usize, b: Option<Duration>) {
-    let (agent_id, agent) = app.user(admin, "agent@example.com", Role::Service, None, None).await;
+    let (agent_id, _) = app.user(admin, "agent@example.com", Role::Service, None, None).await;
     let (agent2_id, _) = app.user(admin, "agent2@example.com", Role::Service, None, None).await;
     let mut assignees: Vec<uuid::Uuid> = reps.iter().map(|(id, _)| *id).collect();
     assignees.extend([agent_id, agent2_id]);
     seed_complaints(app, &assignees, n).await;
-    let rep = &reps[3].1;
+    // Fresh sign-ins: the clients' pooled connections sat idle through the seeding, longer than
+    // the server keeps an idle connection open.
+    let signed_in = |email: String| async move {
+        let client = Client::new(&app.base).unwrap();
+        client.login(&email, common::USER_PASSWORD).await.unwrap();
+        client
+    };
+    let agent = signed_in("agent@example.com".to_owned()).await;
+    let rep = &signed_in("rep3@example.com".to_owned()).await;
+    let admin = &app.admin().await;
     let queue =
         ListQuery::new().param("assignee_id", "none").param("status", "open,acknowledged,in_progress").limit(25);
     measure("agent: the queue by deadline", b, async || {

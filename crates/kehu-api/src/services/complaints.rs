@@ -303,8 +303,8 @@ pub fn update(
             ));
         }
         let mut errors = body.check();
-        let contact = body.contact_id.unwrap_or(before.contact_id.map(Uuid::from));
-        let purchase = body.purchase_id.unwrap_or(before.purchase_id.map(Uuid::from));
+        // Only new links are checked: one made earlier stays even if its record is gone since.
+        let (contact, purchase) = (body.contact_id.flatten(), body.purchase_id.flatten());
         check_links(conn, &vis, &mut errors, before.customer_id.0, contact, purchase)?;
         if !errors.is_empty() {
             return Err(ApiError::invalid(errors.0));
