@@ -253,7 +253,7 @@ impl CreateComplaint {
         let mut errors = Errors::default();
         errors.text("/subject", &self.subject, SUBJECT_MAX);
         if let Some(d) = &self.description {
-            optional_text(&mut errors, "/description", d, TEXT_MAX);
+            errors.text("/description", d, TEXT_MAX);
         }
         errors
     }
@@ -291,7 +291,7 @@ impl UpdateComplaint {
             errors.text("/subject", s, SUBJECT_MAX);
         }
         if let Some(Some(d)) = &self.description {
-            optional_text(&mut errors, "/description", d, TEXT_MAX);
+            errors.text("/description", d, TEXT_MAX);
         }
         errors
     }
@@ -339,7 +339,7 @@ impl CloseComplaint {
             Some(_) => {}
         }
         if let Some(c) = &self.satisfaction_comment {
-            optional_text(&mut errors, "/satisfaction_comment", c, TEXT_MAX);
+            errors.text("/satisfaction_comment", c, TEXT_MAX);
         }
         errors
     }
@@ -416,13 +416,6 @@ impl CreateComment {
     }
 }
 
-/// Text that may be empty (stored as `null`) but not too long.
-fn optional_text(errors: &mut Errors, pointer: &str, value: &str, max: usize) {
-    if value.trim().chars().count() > max {
-        errors.add(pointer, "too_long", format!("must be at most {max} characters"));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -470,6 +463,9 @@ mod tests {
         let six = CloseComplaint { satisfaction: Some(6), satisfaction_comment: None };
         assert_eq!(codes(six.check()), ["/satisfaction out_of_range"]);
         assert!(CloseComplaint { satisfaction: Some(5), satisfaction_comment: None }.check().is_empty());
+        // As everywhere: an optional text that is sent must say something (leave it out instead).
+        let blank = CloseComplaint { satisfaction: Some(5), satisfaction_comment: Some(" ".into()) };
+        assert_eq!(codes(blank.check()), ["/satisfaction_comment required"]);
         assert_eq!(codes(ReopenComplaint { reason: Some("  ".into()) }.check()), ["/reason required"]);
         let unassign: AssignComplaint = serde_json::from_str(r#"{"assignee_id": null}"#).unwrap();
         assert!(unassign.check().is_empty());
