@@ -10,15 +10,16 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::JwtKeys;
-use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{json_error, path_error, query_error};
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 use crate::routes::system::OpenApiJson;
-use crate::services::bootstrap::{self, CreatedAdmin};
 use crate::state::AppState;
 use crate::{middleware, rate_limit, routes};
+use kehu_app::bootstrap::{self, CreatedAdmin, FirstAdmin};
+use kehu_app::clock::Clock;
+use kehu_app::context::Context;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -27,7 +28,7 @@ pub enum StartError {
     #[error("database: {0}")]
     Store(#[from] kehu_store::StoreError),
     #[error("startup: {0}")]
-    Api(crate::error::ApiError),
+    App(kehu_app::AppError),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
     #[error("cannot render the API document: {0}")]
@@ -36,9 +37,9 @@ pub enum StartError {
     Join(String),
 }
 
-impl From<crate::error::ApiError> for StartError {
-    fn from(e: crate::error::ApiError) -> Self {
-        StartError::Api(e)
+impl From<kehu_app::AppError> for StartError {
+    fn from(e: kehu_app::AppError) -> Self {
+        StartError::App(e)
     }
 }
 
@@ -55,11 +56,13 @@ pub async fn prepare(config: &Config) -> Result<(AppState, Option<CreatedAdmin>)
         let applied = store.migrate()?;
         tracing::info!(backend = store.backend().name(), applied, "database ready");
         let mut conn = store.conn()?;
-        let secret = bootstrap::signing_secret(&mut conn, &config)?;
-        let admin = bootstrap::ensure_admin(&mut conn, &config)?;
+        let clock = Clock::system();
+        let secret = bootstrap::signing_secret(&mut conn, config.jwt_secret.as_deref())?;
+        let first = FirstAdmin { email: &config.admin_email, password: config.admin_password.as_deref() };
+        let admin = bootstrap::ensure_admin(&mut conn, &Context::system("first start", &clock), &first)?;
         drop(conn);
         let keys = JwtKeys::new(secret.as_bytes(), config.access_token_ttl);
-        Ok((AppState { store, config, keys, clock: Clock::system() }, admin))
+        Ok((AppState { store, config, keys, clock }, admin))
     })
     .await
     .map_err(|e| StartError::Join(e.to_string()))?

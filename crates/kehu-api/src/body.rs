@@ -8,9 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use kehu_core::ErrorCode;
-use kehu_core::validate::Errors;
 use serde::de::DeserializeOwned;
-use serde_path_to_error::Segment;
 
 use crate::error::ApiError;
 
@@ -36,87 +34,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                 // Every request body of the API is an object; anything else is not a near miss.
                 return Err(ApiError::with_detail(ErrorCode::MalformedRequest, "the body must be a JSON object").into());
             }
-            serde_path_to_error::deserialize::<_, T>(value).map(Body).map_err(|e| decode_error(&e).into())
+            kehu_app::decode::decode::<T>(value).map(Body).map_err(|e| ApiError::from(e).into())
         })
-    }
-}
-
-/// A JSON Pointer (RFC 6901) of a decoding path.
-fn pointer(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("/{index}")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                out.push('/');
-                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            }
-            Segment::Unknown => out.push_str("/?"),
-        }
-    }
-    out
-}
-
-/// The name between the first pair of backticks of a serde message: "missing field `name`".
-fn quoted(message: &str) -> Option<&str> {
-    let start = message.find('`')? + 1;
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
-}
-
-/// The problem for a body that does not decode: field errors with pointers (imports reuse it per row).
-pub(crate) fn decode_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
-    let message = e.inner().to_string();
-    let mut at = pointer(e.path());
-    if message.starts_with("unknown field") {
-        if let Some(field) = quoted(&message).filter(|f| !at.ends_with(&format!("/{f}"))) {
-            at.push('/');
-            at.push_str(field);
-        }
-        let mut err = ApiError::with_detail(ErrorCode::UnknownField, format!("{at}: {message}"));
-        let mut errors = Errors::default();
-        errors.add(&at, "unknown_field", message);
-        err.errors = errors.0;
-        return err;
-    }
-    let mut errors = Errors::default();
-    if let Some(field) = message.strip_prefix("missing field ").and_then(quoted) {
-        errors.add(&format!("{at}/{field}"), "required", "is required");
-    } else {
-        // "invalid type: …", "unknown variant `x`, expected one of …", "invalid value: …": all
-        // name only the caller's value and our own schema.
-        errors.add(if at.is_empty() { "/" } else { &at }, "invalid_value", message);
-    }
-    ApiError::invalid(errors.0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use kehu_core::customer::CreateCustomer;
-    use serde_json::json;
-
-    fn fail(value: serde_json::Value) -> ApiError {
-        let e = serde_path_to_error::deserialize::<_, CreateCustomer>(value).unwrap_err();
-        decode_error(&e)
-    }
-
-    #[test]
-    fn field_problems_carry_pointers() {
-        let e = fail(json!({"industry": "x"}));
-        assert_eq!(
-            (e.code, e.errors[0].pointer.as_str(), e.errors[0].code.as_str()),
-            (ErrorCode::ValidationFailed, "/name", "required")
-        );
-        let e = fail(json!({"name": "A", "level": "z"}));
-        assert_eq!((e.code, e.errors[0].pointer.as_str()), (ErrorCode::ValidationFailed, "/level"));
-        let e = fail(json!({"name": "A", "address": {"city": 5}}));
-        assert_eq!(e.errors[0].pointer, "/address/city");
-        let e = fail(json!({"name": "A", "tags": ["a", 1]}));
-        assert_eq!(e.errors[0].pointer, "/tags/1");
-        let e = fail(json!({"name": "A", "owner": "me"}));
-        assert_eq!((e.code, e.errors[0].pointer.as_str()), (ErrorCode::UnknownField, "/owner"));
-        let e = fail(json!({"name": "A", "address": {"town": "x"}}));
-        assert_eq!(e.errors[0].pointer, "/address/town");
     }
 }

@@ -21,20 +21,6 @@ fn bad_if_match() -> ApiError {
     ApiError::with_detail(ErrorCode::InvalidParameter, "If-Match must be an ETag of this API, e.g. \"3\"")
 }
 
-/// Refuses a write when the caller's `If-Match` version is not the record's current one.
-pub fn check_version(expected: Option<i64>, current: i64) -> ApiResult<()> {
-    match expected {
-        Some(v) if v != current => Err(ApiError {
-            current_version: Some(current),
-            ..ApiError::with_detail(
-                ErrorCode::PreconditionFailed,
-                format!("the record has changed; its current version is {current}"),
-            )
-        }),
-        _ => Ok(()),
-    }
-}
-
 pub fn etag(version: i64) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
 }

@@ -1,115 +1,90 @@
-//! The API's one error type. Handlers and services return [`ApiError`]; its [`ErrorCode`] decides
-//! the status (in `kehu-core`) and the body is always problem+json. The user sees the message; the
-//! cause goes to the log only. The request id is added by the middleware, which also turns the
-//! framework's own errors (unknown route, wrong method) into problems.
+//! The HTTP face of the application's error: [`ApiError`] wraps `kehu_app::AppError`, whose
+//! `ErrorCode` decides the status (in `kehu-core`), and answers with problem+json. The user sees the
+//! message; the cause goes to the log only. The request id is added by the middleware, which also
+//! turns the framework's own errors (unknown route, wrong method) into problems.
+//!
+//! Error types by layer: `kehu_store::StoreError` below, `kehu_app::AppError` in the services,
+//! [`ApiError`] here, `kehu_core::Problem` on the wire.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use kehu_core::{ErrorCode, FieldError, Problem};
+use kehu_app::error::AppError;
+use kehu_core::{ErrorCode, FieldError};
 use kehu_store::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// An application error on its way out as an HTTP response.
 #[derive(Debug)]
-pub struct ApiError {
-    pub code: ErrorCode,
-    pub detail: Option<String>,
-    pub errors: Vec<FieldError>,
-    /// What went wrong inside; logged, never sent.
-    pub cause: Option<String>,
-    /// Seconds for `Retry-After`, when the client should come back later.
-    pub retry_after: Option<u64>,
-    /// The record's version, for a failed `If-Match`.
-    pub current_version: Option<i64>,
-    /// What some codes add to the problem (boxed: errors travel in every `Result`, and this is
-    /// rare).
-    pub extra: Option<Box<Extra>>,
-}
-
-/// The members of a problem that only some codes have.
-#[derive(Debug, Clone)]
-pub enum Extra {
-    /// `possible_duplicate`: the look-alike customers.
-    Duplicates(Vec<kehu_core::DuplicateCandidate>),
-    /// `invalid_state_transition`: the record's state and the actions it allows.
-    Transition { current: String, allowed: Vec<String> },
-}
+pub struct ApiError(pub AppError);
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
-        Self {
-            code,
-            detail: None,
-            errors: Vec::new(),
-            cause: None,
-            retry_after: None,
-            current_version: None,
-            extra: None,
-        }
+        Self(AppError::new(code))
     }
 
     pub fn with_detail(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Self { detail: Some(detail.into()), ..Self::new(code) }
+        Self(AppError::with_detail(code, detail))
     }
 
     /// A server-side failure: the client learns nothing of `cause`.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        Self { cause: Some(cause.to_string()), ..Self::new(ErrorCode::InternalError) }
+        Self(AppError::internal(cause))
     }
 
     pub fn unauthenticated(detail: impl Into<String>) -> Self {
-        Self::with_detail(ErrorCode::Unauthenticated, detail)
+        Self(AppError::unauthenticated(detail))
     }
 
     /// 422 with the given field failures.
     pub fn invalid(errors: Vec<FieldError>) -> Self {
-        let detail = format!("{} field(s) failed validation", errors.len());
-        Self { errors, ..Self::with_detail(ErrorCode::ValidationFailed, detail) }
+        Self(AppError::invalid(errors))
     }
 
     /// 403: the caller may see this but not do it.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::with_detail(ErrorCode::Forbidden, detail)
+        Self(AppError::forbidden(detail))
     }
+}
 
-    /// 409 `invalid_state_transition`: the record is in `current` state, from which only
-    /// `allowed` may be done.
-    pub fn transition(current: &str, allowed: Vec<String>, detail: impl Into<String>) -> Self {
-        Self {
-            extra: Some(Box::new(Extra::Transition { current: current.to_owned(), allowed })),
-            ..Self::with_detail(ErrorCode::InvalidStateTransition, detail)
-        }
-    }
+impl std::ops::Deref for ApiError {
+    type Target = AppError;
 
-    pub fn problem(&self) -> Problem {
-        let mut p = Problem::new(self.code, self.detail.clone());
-        p.errors = self.errors.clone();
-        p.current_version = self.current_version;
-        match self.extra.as_deref() {
-            Some(Extra::Duplicates(found)) => p.duplicates = found.clone(),
-            Some(Extra::Transition { current, allowed }) => {
-                p.current_status = Some(current.clone());
-                p.allowed_actions = Some(allowed.clone());
-            }
-            None => {}
-        }
-        p
+    fn deref(&self) -> &AppError {
+        &self.0
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.code)?;
-        if let Some(d) = &self.detail {
-            write!(f, ": {d}")?;
-        }
-        if let Some(c) = &self.cause {
-            write!(f, " (cause: {c})")?;
-        }
-        Ok(())
+        self.0.fmt(f)
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(e)
     }
 }
 
@@ -142,44 +117,6 @@ impl ResponseError for ApiError {
             Ok(body) => resp.body(body),
             Err(_) => resp.finish(),
         }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => ApiError::new(ErrorCode::NotFound),
-            StoreError::Conflict(what) => ApiError {
-                cause: Some(what),
-                ..ApiError::with_detail(ErrorCode::Conflict, "a record with these values already exists")
-            },
-            StoreError::Stale { current } => ApiError {
-                current_version: Some(current),
-                ..ApiError::with_detail(
-                    ErrorCode::PreconditionFailed,
-                    format!("the record has changed; its current version is {current}"),
-                )
-            },
-            StoreError::BadCursor => {
-                ApiError::with_detail(ErrorCode::InvalidParameter, "cursor is not valid for this list")
-            }
-            StoreError::Unavailable(cause) => {
-                ApiError { cause: Some(cause), ..ApiError::new(ErrorCode::ServiceUnavailable) }
-            }
-            other => ApiError::internal(other),
-        }
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::from(e).into()
-    }
-}
-
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(e: actix_web::error::BlockingError) -> Self {
-        ApiError::internal(e)
     }
 }
 

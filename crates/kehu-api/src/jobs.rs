@@ -2,8 +2,8 @@
 //! once (its writes are version-checked), so several instances on one database need no leader.
 
 use actix_web::web;
+use kehu_app::jobs::JOBS;
 
-use crate::services::{complaints, pool};
 use crate::state::AppState;
 
 /// Starts the periodic jobs on the current runtime, when the configuration asks for them.
@@ -13,13 +13,12 @@ pub fn spawn(state: web::Data<AppState>) {
         let mut tick = actix_web::rt::time::interval(every);
         loop {
             tick.tick().await;
-            // A failed run is logged and tried again next time; it must not stop the server.
-            let now = state.clock.now();
-            if let Err(e) = state.db(move |conn| pool::recycle(conn, now)).await {
-                tracing::warn!(error = %e, "returning idle customers to the pool failed");
-            }
-            if let Err(e) = state.db(move |conn| complaints::escalate(conn, now)).await {
-                tracing::warn!(error = %e, "escalating complaints past their deadlines failed");
+            for job in JOBS {
+                // A failed run is logged and tried again next time; it must not stop the server.
+                let clock = state.clock.clone();
+                if let Err(e) = state.db(move |conn| job.run_now(conn, &clock)).await {
+                    tracing::warn!(job = job.name, error = %e, "background job failed");
+                }
             }
         }
     });

@@ -5,27 +5,15 @@
 use std::collections::HashMap;
 
 use actix_web::HttpRequest;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kehu_core::ErrorCode;
 use kehu_core::list::{DEFAULT_LIMIT, List, MAX_LIMIT};
-use kehu_store::page::{After, Dir, Page, Paged};
-use serde::{Deserialize, Serialize};
+use kehu_store::page::{Dir, Page, Paged};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 
 fn bad(detail: impl Into<String>) -> ApiError {
     ApiError::with_detail(ErrorCode::InvalidParameter, detail)
-}
-
-/// The cursor's content; opaque to clients. The sort is inside so that a cursor cannot be used
-/// with another order than the one that made it.
-#[derive(Serialize, Deserialize)]
-struct CursorBody {
-    s: String,
-    k: String,
-    i: Uuid,
 }
 
 /// A parsed list request.
@@ -87,7 +75,7 @@ impl<S: Copy> ListRequest<S> {
             bad(format!("sort must be one of {} (prefix - for descending)", names.join(", ")))
         })?;
         let full_sort = format!("{}{sort_name}", if dir == Dir::Desc { "-" } else { "" });
-        let after = cursor.map(|c| decode_cursor(&c, &full_sort)).transpose()?;
+        let after = cursor.map(|c| kehu_app::cursor::decode(&c, &full_sort)).transpose()?;
         Ok(ListRequest { page: Page { limit, after }, sort, dir, sort_name: full_sort, with_total, filters: found })
     }
 
@@ -150,39 +138,8 @@ impl<S: Copy> ListRequest<S> {
 
     /// The wire list of a page, with its next cursor.
     pub fn respond<T, U>(&self, paged: Paged<T>, mut f: impl FnMut(T) -> ApiResult<U>) -> ApiResult<List<U>> {
-        let next = paged.next.as_ref().map(|a| encode_cursor(a, &self.sort_name));
+        let next = paged.next.as_ref().map(|a| kehu_app::cursor::encode(a, &self.sort_name));
         let data = paged.rows.into_iter().map(&mut f).collect::<ApiResult<Vec<U>>>()?;
         Ok(List::new(data, next, paged.total))
-    }
-}
-
-pub(crate) fn encode_cursor(after: &After, sort: &str) -> String {
-    let body = CursorBody { s: sort.to_owned(), k: after.key.clone(), i: after.id };
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
-}
-
-fn decode_cursor(cursor: &str, sort: &str) -> ApiResult<After> {
-    let body: CursorBody = URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| bad("cursor is not valid"))?;
-    if body.s != sort {
-        return Err(bad("cursor belongs to another sort order"));
-    }
-    Ok(After { key: body.k, id: body.i })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_are_tied_to_their_sort() {
-        let after = After { key: "李雷".to_owned(), id: Uuid::now_v7() };
-        let c = encode_cursor(&after, "-name");
-        assert_eq!(decode_cursor(&c, "-name").unwrap(), after);
-        assert!(decode_cursor(&c, "name").is_err());
-        assert!(decode_cursor("garbage!", "name").is_err());
     }
 }

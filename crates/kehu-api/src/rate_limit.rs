@@ -16,9 +16,10 @@ use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 use kehu_core::ErrorCode;
 
-use crate::auth::{API_KEY_PREFIX, hash_token};
 use crate::error::ApiError;
 use crate::state::AppState;
+use kehu_app::AppError;
+use kehu_app::credentials::{API_KEY_PREFIX, hash_token};
 
 const WINDOW_SECS: u64 = 60;
 const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
@@ -99,10 +100,10 @@ pub async fn limit(
     let mut res = if count.allowed {
         next.call(req).await?.map_into_boxed_body()
     } else {
-        let err = ApiError {
+        let err = ApiError(AppError {
             retry_after: Some(count.reset),
-            ..ApiError::with_detail(ErrorCode::RateLimited, "too many requests; slow down")
-        };
+            ..AppError::with_detail(ErrorCode::RateLimited, "too many requests; slow down")
+        });
         req.into_response(err.error_response())
     };
     let headers = res.headers_mut();

@@ -4,9 +4,10 @@ use actix_web::web;
 use kehu_store::{DbConnection, Store};
 
 use crate::auth::JwtKeys;
-use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::ApiResult;
+use kehu_app::AppResult;
+use kehu_app::clock::Clock;
 
 pub struct AppState {
     pub store: Store,
@@ -16,18 +17,22 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs `f` with a pooled connection on the blocking thread pool: diesel is synchronous and
-    /// must not stall the async workers.
+    /// Runs `f` (an application function, usually) with a pooled connection on the blocking thread
+    /// pool: diesel is synchronous and must not stall the async workers.
     pub async fn db<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
     {
         let store = self.store.clone();
-        web::block(move || {
+        // What the application logs belongs to the request that asked for it.
+        let span = tracing::Span::current();
+        let result = web::block(move || {
+            let _entered = span.enter();
             let mut conn = store.conn()?;
             f(&mut conn)
         })
-        .await?
+        .await?;
+        Ok(result?)
     }
 }

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::{TestApp, assert_problem};
 use kehu_client::{Client, ListQuery, WriteOptions};
 use kehu_core::user::{CreateUser, Role};
@@ -113,7 +111,9 @@ async fn a_revoked_or_expired_key_is_refused_on_its_next_call() {
     let resp = app.http.get(app.url("/api/v1/users")).bearer_auth(secret).send().await.unwrap();
     assert_problem(resp, 401, "unauthenticated").await;
 
-    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    // Expiry is judged by the server's clock, which the test moves rather than waiting.
+    let soon = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &(app.clock.now() + chrono::Duration::seconds(2)));
+    let soon = soon.to_rfc3339();
     let short: serde_json::Value =
         create_key(&app, &session, json!({"name": "Brief", "scopes": ["users:read"], "expires_at": soon}))
             .await
@@ -122,7 +122,7 @@ async fn a_revoked_or_expired_key_is_refused_on_its_next_call() {
             .unwrap();
     let short_secret = short["secret"].as_str().unwrap();
     assert_eq!(app.http.get(app.url("/api/v1/users")).bearer_auth(short_secret).send().await.unwrap().status(), 200);
-    tokio::time::sleep(Duration::from_millis(2300)).await;
+    app.clock.advance(chrono::Duration::milliseconds(2300));
     let resp = app.http.get(app.url("/api/v1/users")).bearer_auth(short_secret).send().await.unwrap();
     assert_problem(resp, 401, "unauthenticated").await;
 

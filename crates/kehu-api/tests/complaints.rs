@@ -55,7 +55,7 @@ fn events(app: &TestApp, event_type: &str, id: Uuid) -> usize {
 /// Runs the escalation job at the server's (test) time.
 fn escalate(app: &TestApp) -> usize {
     let mut conn = app.store().conn().unwrap();
-    kehu_api::services::complaints::escalate(&mut conn, app.clock.now()).unwrap()
+    kehu_app::complaints::escalate(&mut conn, &kehu_app::Context::system("test", &app.clock)).unwrap()
 }
 
 fn at(app: &TestApp) -> DateTime<Utc> {

@@ -607,7 +607,11 @@ async fn idle_customers_return_to_the_pool_after_the_configured_days() {
     let now = kehu_store::now();
     let mut conn = app.store().conn().unwrap();
     // Without a setting nothing moves, however long it has been.
-    assert_eq!(kehu_api::services::pool::recycle(&mut conn, now + chrono::Duration::days(999)).unwrap(), 0);
+    assert_eq!(
+        kehu_app::pool::recycle(&mut conn, &kehu_app::Context::system_at("test", now + chrono::Duration::days(999)))
+            .unwrap(),
+        0
+    );
 
     let patch: kehu_core::settings::UpdateSettings = serde_json::from_value(json!({"pool_recycle_days": 30})).unwrap();
     admin.update_settings(&patch, &opts).await.unwrap();
@@ -619,10 +623,22 @@ async fn idle_customers_return_to_the_pool_after_the_configured_days() {
     }))
     .unwrap();
     rep.create_activity(&visit, &opts).await.unwrap();
-    assert_eq!(kehu_api::services::pool::recycle(&mut conn, now + chrono::Duration::days(29)).unwrap(), 0);
-    assert_eq!(kehu_api::services::pool::recycle(&mut conn, now + chrono::Duration::days(31)).unwrap(), 1);
+    assert_eq!(
+        kehu_app::pool::recycle(&mut conn, &kehu_app::Context::system_at("test", now + chrono::Duration::days(29)))
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        kehu_app::pool::recycle(&mut conn, &kehu_app::Context::system_at("test", now + chrono::Duration::days(31)))
+            .unwrap(),
+        1
+    );
     // A second run (another instance, say) finds nothing more to do.
-    assert_eq!(kehu_api::services::pool::recycle(&mut conn, now + chrono::Duration::days(31)).unwrap(), 0);
+    assert_eq!(
+        kehu_app::pool::recycle(&mut conn, &kehu_app::Context::system_at("test", now + chrono::Duration::days(31)))
+            .unwrap(),
+        0
+    );
     drop(conn);
 
     assert_eq!(rep.get_customer(&busy.id.to_string()).await.unwrap().owner_id, Some(rep_id));
@@ -639,7 +655,11 @@ async fn idle_customers_return_to_the_pool_after_the_configured_days() {
     rep.claim_customer(&idle.id.to_string()).await.unwrap();
     let mut conn = app.store().conn().unwrap();
     assert_eq!(
-        kehu_api::services::pool::recycle(&mut conn, kehu_store::now() + chrono::Duration::days(29)).unwrap(),
+        kehu_app::pool::recycle(
+            &mut conn,
+            &kehu_app::Context::system_at("test", kehu_store::now() + chrono::Duration::days(29))
+        )
+        .unwrap(),
         0
     );
     app.stop().await;

@@ -9,14 +9,14 @@ use kehu_store::activities::{ActivityFilter, ActivitySort};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::activities;
-use crate::services::idempotency::{self, Stored};
 use crate::state::AppState;
+use kehu_app::activities;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_activities)
@@ -57,7 +57,7 @@ const FILTERS: [&str; 9] =
 #[get("/activities")]
 async fn list_activities(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Activity>>> {
     who.require_scope("activities:read")?;
@@ -91,7 +91,7 @@ async fn list_activities(
 #[post("/activities")]
 async fn create_activity(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateActivity>,
 ) -> ApiResult<HttpResponse> {
@@ -117,7 +117,7 @@ async fn create_activity(
     )
 )]
 #[get("/activities/{id}")]
-async fn get_activity(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_activity(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("activities:read")?;
     let id = id.into_inner();
     let activity = state.db(move |conn| activities::get(conn, &who, id)).await?;
@@ -141,7 +141,7 @@ async fn get_activity(state: web::Data<AppState>, who: Principal, id: web::Path<
 #[patch("/activities/{id}")]
 async fn update_activity(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateActivity>,
@@ -167,7 +167,7 @@ async fn update_activity(
 #[delete("/activities/{id}")]
 async fn delete_activity(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -189,7 +189,7 @@ async fn delete_activity(
     )
 )]
 #[post("/activities/{id}/complete")]
-async fn complete_activity(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn complete_activity(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("activities:write")?;
     let id = id.into_inner();
     let activity = state.db(move |conn| activities::complete(conn, &who, id)).await?;

@@ -9,13 +9,13 @@ use kehu_store::api_keys;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::api_keys as service;
-use crate::services::idempotency::{self, Stored};
 use crate::state::AppState;
+use kehu_app::api_keys as service;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_keys).service(create_key).service(get_key).service(revoke_key);
@@ -32,10 +32,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("/api-keys")]
-async fn list_keys(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<List<ApiKey>>> {
+async fn list_keys(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<ApiKey>>> {
     who.require_session()?;
     let list = ListRequest::parse(&req, &[("created_at", ())], &[])?;
-    let owner = (who.role != Role::Admin).then(|| who.id());
+    let owner = (who.role() != Role::Admin).then(|| who.id());
     let page = list.page.clone();
     let paged = state.db(move |conn| Ok(api_keys::list(conn, owner, &page)?)).await?;
     Ok(web::Json(list.respond(paged, |k| Ok(k.to_wire()))?))
@@ -56,7 +56,7 @@ async fn list_keys(state: web::Data<AppState>, who: Principal, req: HttpRequest)
 #[post("/api-keys")]
 async fn create_key(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateApiKey>,
 ) -> ApiResult<HttpResponse> {
@@ -82,7 +82,7 @@ async fn create_key(
     )
 )]
 #[get("/api-keys/{id}")]
-async fn get_key(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<web::Json<ApiKey>> {
+async fn get_key(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<web::Json<ApiKey>> {
     let id = id.into_inner();
     Ok(web::Json(state.db(move |conn| service::get(conn, &who, id)).await?))
 }
@@ -98,7 +98,7 @@ async fn get_key(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>
     )
 )]
 #[delete("/api-keys/{id}")]
-async fn revoke_key(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn revoke_key(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state.db(move |conn| service::revoke(conn, &who, id)).await?;
     Ok(HttpResponse::NoContent().finish())

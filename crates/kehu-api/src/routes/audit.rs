@@ -4,11 +4,9 @@ use actix_web::{HttpRequest, get, web};
 use kehu_core::audit::AuditEvent;
 use kehu_core::list::List;
 use kehu_core::{ErrorCode, Problem};
-use kehu_store::{DbConnection, audit};
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
 use crate::state::AppState;
@@ -37,7 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("/audit-events")]
 async fn list_audit_events(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<AuditEvent>>> {
     let list = ListRequest::parse(&req, &[("id", ())], &["entity", "entity_id"])?;
@@ -49,45 +47,6 @@ async fn list_audit_events(
         .filter_uuid("entity_id")?
         .ok_or_else(|| ApiError::with_detail(ErrorCode::InvalidParameter, "entity_id is required"))?;
     let page = list.page.clone();
-    let paged = state
-        .db(move |conn| {
-            may_read_history(conn, &who, &entity, entity_id)?;
-            Ok(audit::list_for(conn, &entity, entity_id, &page)?)
-        })
-        .await?;
+    let paged = state.db(move |conn| kehu_app::audit::history(conn, &who, &entity, entity_id, &page)).await?;
     Ok(web::Json(list.respond(paged, |row| Ok(row.to_wire()?))?))
-}
-
-/// The history of a record of a customer's (the customer, its contacts, activities, leads, quotes,
-/// purchases and complaints) is for whoever sees the record (administrators see all, deleted ones
-/// included); the directory's, the keys' and the catalog's (it holds costs) for administrators.
-fn may_read_history(conn: &mut DbConnection, who: &Principal, entity: &str, id: Uuid) -> ApiResult<()> {
-    let scope = match entity {
-        "customer" => "customers:read",
-        "contact" => "contacts:read",
-        "activity" => "activities:read",
-        "lead" => "leads:read",
-        "quote" => "quotes:read",
-        "purchase" => "purchases:read",
-        "complaint" => "complaints:read",
-        _ => {
-            who.require_scope("admin")?;
-            return who.require_admin();
-        }
-    };
-    who.require_scope(scope)?;
-    let vis = who.visibility(conn)?;
-    if vis.sees_all() {
-        return Ok(());
-    }
-    let visible = match entity {
-        "customer" => kehu_store::customers::find(conn, &vis, id)?.is_some(),
-        "contact" => kehu_store::contacts::find(conn, &vis, id)?.is_some(),
-        "lead" => kehu_store::leads::find(conn, &vis, id)?.is_some(),
-        "quote" => kehu_store::quotes::find(conn, &vis, id)?.is_some(),
-        "purchase" => kehu_store::purchases::find(conn, &vis, id)?.is_some(),
-        "complaint" => kehu_store::complaints::find(conn, &vis, id)?.is_some(),
-        _ => kehu_store::activities::find(conn, &vis, id)?.is_some(),
-    };
-    if visible { Ok(()) } else { Err(ApiError::new(ErrorCode::NotFound)) }
 }

@@ -6,9 +6,11 @@ use kehu_core::Problem;
 use kehu_core::auth::{LoginRequest, REFRESH_COOKIE, TokenResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use kehu_app::sessions::{self, Opened, SessionRules};
+
+use crate::auth::anonymous;
 use crate::body::Body;
-use crate::error::ApiResult;
-use crate::services::sessions::{self, Issued};
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -35,13 +37,25 @@ fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-fn issued_response(req: &HttpRequest, issued: Issued) -> HttpResponse {
-    let cookie = refresh_cookie(req, issued.refresh_token, issued.refresh_max_age_secs);
-    HttpResponse::Ok().cookie(cookie).insert_header(("Cache-Control", "no-store")).json(TokenResponse {
-        access_token: issued.access_token,
-        token_type: "Bearer".to_owned(),
-        expires_in: issued.expires_in,
+/// How sessions behave, from the configuration.
+fn rules(state: &AppState) -> ApiResult<SessionRules> {
+    let duration = |d| chrono::Duration::from_std(d).map_err(ApiError::internal);
+    Ok(SessionRules {
+        refresh_ttl: duration(state.config.refresh_token_ttl)?,
+        login_max_failures: state.config.login_max_failures,
+        login_window: duration(state.config.login_window)?,
     })
+}
+
+/// The answer to a session just opened: an access token for it, and its refresh cookie.
+fn opened_response(state: &AppState, req: &HttpRequest, opened: Opened) -> ApiResult<HttpResponse> {
+    let (access_token, expires_in) = state.keys.issue(opened.user_id)?;
+    let cookie = refresh_cookie(req, opened.refresh_token, opened.refresh_max_age_secs);
+    Ok(HttpResponse::Ok().cookie(cookie).insert_header(("Cache-Control", "no-store")).json(TokenResponse {
+        access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in,
+    }))
 }
 
 /// Handles `POST /api/v1/auth/login`.
@@ -60,8 +74,9 @@ fn issued_response(req: &HttpRequest, issued: Issued) -> HttpResponse {
 #[post("/auth/login")]
 async fn login(state: web::Data<AppState>, req: HttpRequest, body: Body<LoginRequest>) -> ApiResult<HttpResponse> {
     let address = client_address(&req, state.config.trust_proxy);
-    let issued = sessions::login(&state, body.into_inner(), address).await?;
-    Ok(issued_response(&req, issued))
+    let (ctx, rules, body) = (anonymous(&req, &state), rules(&state)?, body.into_inner());
+    let opened = state.db(move |conn| sessions::login(conn, &ctx, &rules, &body, &address)).await?;
+    opened_response(&state, &req, opened)
 }
 
 /// Handles `POST /api/v1/auth/refresh`.
@@ -75,8 +90,9 @@ async fn login(state: web::Data<AppState>, req: HttpRequest, body: Body<LoginReq
 #[post("/auth/refresh")]
 async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let token = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
-    let issued = sessions::refresh(&state, token).await?;
-    Ok(issued_response(&req, issued))
+    let (ctx, rules) = (anonymous(&req, &state), rules(&state)?);
+    let opened = state.db(move |conn| sessions::refresh(conn, &ctx, &rules, token.as_deref())).await?;
+    opened_response(&state, &req, opened)
 }
 
 /// Handles `POST /api/v1/auth/logout`.
@@ -89,7 +105,8 @@ async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<Http
 #[post("/auth/logout")]
 async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let token = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
-    sessions::logout(&state, token).await?;
+    let ctx = anonymous(&req, &state);
+    state.db(move |conn| sessions::logout(conn, &ctx, token.as_deref())).await?;
     let mut gone = refresh_cookie(&req, String::new(), 0);
     gone.make_removal();
     Ok(HttpResponse::NoContent().cookie(gone).finish())

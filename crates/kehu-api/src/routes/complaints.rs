@@ -14,14 +14,16 @@ use kehu_store::page::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
+use kehu_app::AppError;
+
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::complaints::{self, Act};
-use crate::services::idempotency::{self, Stored};
 use crate::state::AppState;
+use kehu_app::complaints::{self, Act};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_complaints)
@@ -74,7 +76,7 @@ const FILTERS: [&str; 8] =
 #[get("/complaints")]
 async fn list_complaints(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Complaint>>> {
     who.require_scope("complaints:read")?;
@@ -92,8 +94,7 @@ async fn list_complaints(
         q: list.filter("q").map(str::to_owned),
     };
     let (page, order, total): (Page, _, _) = (list.page.clone(), (list.sort, list.dir), list.with_total);
-    let now = state.clock.now();
-    let paged = state.db(move |conn| complaints::list(conn, &who, &filter, order, &page, total, now)).await?;
+    let paged = state.db(move |conn| complaints::list(conn, &who, &filter, order, &page, total)).await?;
     Ok(web::Json(list.respond(paged, Ok)?))
 }
 
@@ -112,16 +113,16 @@ async fn list_complaints(
 #[post("/complaints")]
 async fn create_complaint(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateComplaint>,
 ) -> ApiResult<HttpResponse> {
     who.require_scope("complaints:write")?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
-    let (owner, now) = (who.id(), state.clock.now());
+    let owner = who.id();
     idempotency::run(&state, &req, owner, canonical, move |conn| {
-        let complaint = complaints::create(conn, &who, &body, now)?;
+        let complaint = complaints::create(conn, &who, &body)?;
         Stored::created(&complaint, format!("/api/v1/complaints/{}", complaint.id), complaint.version)
     })
     .await
@@ -138,10 +139,10 @@ async fn create_complaint(
     )
 )]
 #[get("/complaints/{id}")]
-async fn get_complaint(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_complaint(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("complaints:read")?;
-    let (id, now) = (id.into_inner(), state.clock.now());
-    let complaint = state.db(move |conn| complaints::get(conn, &who, id, now)).await?;
+    let id = id.into_inner();
+    let complaint = state.db(move |conn| complaints::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(complaint.version)).json(complaint))
 }
 
@@ -163,25 +164,19 @@ async fn get_complaint(state: web::Data<AppState>, who: Principal, id: web::Path
 #[patch("/complaints/{id}")]
 async fn update_complaint(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateComplaint>,
 ) -> ApiResult<HttpResponse> {
     who.require_scope("complaints:write")?;
-    let (id, expected, body, now) = (id.into_inner(), if_match(&req)?, body.into_inner(), state.clock.now());
-    let complaint = state.db(move |conn| complaints::update(conn, &who, id, expected, &body, now)).await?;
+    let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
+    let complaint = state.db(move |conn| complaints::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(complaint.version)).json(complaint))
 }
 
 /// Runs an action under the request's Idempotency-Key.
-async fn run(
-    state: web::Data<AppState>,
-    who: Principal,
-    req: HttpRequest,
-    id: Uuid,
-    act: Act,
-) -> ApiResult<HttpResponse> {
+async fn run(state: web::Data<AppState>, who: Caller, req: HttpRequest, id: Uuid, act: Act) -> ApiResult<HttpResponse> {
     who.require_scope("complaints:write")?;
     let expected = if_match(&req)?;
     let body = match &act {
@@ -192,9 +187,9 @@ async fn run(
         Act::Assign(b) => serde_json::to_value(b).map_err(ApiError::internal)?,
     };
     let canonical = serde_json::to_string(&(id, act.action(), expected, body)).map_err(ApiError::internal)?;
-    let (owner, now) = (who.id(), state.clock.now());
+    let owner = who.id();
     idempotency::run(&state, &req, owner, canonical, move |conn| {
-        let complaint = complaints::act(conn, &who, id, expected, &act, now)?;
+        let complaint = complaints::act(conn, &who, id, expected, &act)?;
         Stored::ok(&complaint, Some(complaint.version))
     })
     .await
@@ -216,7 +211,7 @@ async fn run(
 #[post("/complaints/{id}/acknowledge")]
 async fn acknowledge_complaint(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -239,7 +234,7 @@ async fn acknowledge_complaint(
 #[post("/complaints/{id}/start")]
 async fn start_complaint(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -264,7 +259,7 @@ async fn start_complaint(
 #[post("/complaints/{id}/resolve")]
 async fn resolve_complaint(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<ResolveComplaint>,
@@ -290,7 +285,7 @@ async fn resolve_complaint(
 #[post("/complaints/{id}/close")]
 async fn close_complaint(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<CloseComplaint>,
@@ -316,7 +311,7 @@ async fn close_complaint(
 #[post("/complaints/{id}/reopen")]
 async fn reopen_complaint(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<ReopenComplaint>,
@@ -342,7 +337,7 @@ async fn reopen_complaint(
 #[post("/complaints/{id}/assign")]
 async fn assign_complaint(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<AssignComplaint>,
@@ -367,7 +362,7 @@ async fn assign_complaint(
 #[get("/complaints/{id}/comments")]
 async fn list_comments(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<List<Comment>>> {
@@ -394,7 +389,7 @@ async fn list_comments(
 #[post("/complaints/{id}/comments")]
 async fn add_comment(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<CreateComment>,
@@ -402,10 +397,10 @@ async fn add_comment(
     who.require_scope("complaints:write")?;
     let (id, body) = (id.into_inner(), body.into_inner());
     let canonical = serde_json::to_string(&(id, &body)).map_err(ApiError::internal)?;
-    let (owner, now) = (who.id(), state.clock.now());
+    let owner = who.id();
     idempotency::run(&state, &req, owner, canonical, move |conn| {
-        let comment = complaints::add_comment(conn, &who, id, &body, now)?;
-        let body = serde_json::to_string(&comment).map_err(ApiError::internal)?;
+        let comment = complaints::add_comment(conn, &who, id, &body)?;
+        let body = serde_json::to_string(&comment).map_err(AppError::internal)?;
         // Comments are never edited, so they carry no version to put in an ETag.
         Ok(Stored { status: 201, body, location: Some(format!("/api/v1/complaints/{id}/comments")), etag: None })
     })

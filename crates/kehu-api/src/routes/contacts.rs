@@ -9,14 +9,14 @@ use kehu_store::page::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::idempotency::{self, Stored};
-use crate::services::{contacts, exports};
 use crate::state::AppState;
+use kehu_app::{contacts, exports};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export_contacts)
@@ -55,13 +55,13 @@ fn contact_filter<S: Copy>(list: &ListRequest<S>) -> ApiResult<ContactFilter> {
     )
 )]
 #[get("/contacts/export.csv")]
-async fn export_contacts(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<HttpResponse> {
+async fn export_contacts(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
     who.require_scope("contacts:read")?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let (filter, sort, dir) = (contact_filter(&list)?, list.sort, list.dir);
-    let defs = state.db(|conn| crate::services::settings::custom_fields(conn, "contacts")).await?;
+    let defs = state.db(|conn| kehu_app::settings::custom_fields(conn, "contacts")).await?;
     let header = exports::contact_header(&defs);
-    exports::csv_response("contacts.csv", &header, move |after| {
+    crate::csv::csv_response("contacts.csv", &header, move |after| {
         let (state, who, filter, defs) = (state.clone(), who.clone(), filter.clone(), defs.clone());
         async move {
             let page = Page { limit: 500, after };
@@ -97,7 +97,7 @@ async fn export_contacts(state: web::Data<AppState>, who: Principal, req: HttpRe
 #[get("/contacts")]
 async fn list_contacts(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Contact>>> {
     who.require_scope("contacts:read")?;
@@ -124,7 +124,7 @@ async fn list_contacts(
 #[post("/contacts")]
 async fn create_contact(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateContact>,
 ) -> ApiResult<HttpResponse> {
@@ -150,7 +150,7 @@ async fn create_contact(
     )
 )]
 #[get("/contacts/{id}")]
-async fn get_contact(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_contact(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("contacts:read")?;
     let id = id.into_inner();
     let contact = state.db(move |conn| contacts::get(conn, &who, id)).await?;
@@ -174,7 +174,7 @@ async fn get_contact(state: web::Data<AppState>, who: Principal, id: web::Path<U
 #[patch("/contacts/{id}")]
 async fn update_contact(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateContact>,
@@ -200,7 +200,7 @@ async fn update_contact(
 #[delete("/contacts/{id}")]
 async fn delete_contact(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -222,7 +222,7 @@ async fn delete_contact(
     )
 )]
 #[post("/contacts/{id}/restore")]
-async fn restore_contact(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn restore_contact(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("contacts:write")?;
     let id = id.into_inner();
     let contact = state.db(move |conn| contacts::restore(conn, &who, id)).await?;

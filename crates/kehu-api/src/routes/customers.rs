@@ -13,14 +13,14 @@ use kehu_store::page::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::idempotency::{self, Stored};
-use crate::services::{customers, exports};
 use crate::state::AppState;
+use kehu_app::{customers, exports};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     // `reassign` before `{id}` routes, so that the literal segment wins.
@@ -136,7 +136,7 @@ fn customer_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<Custom
 #[get("/customers")]
 async fn list_customers(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Customer>>> {
     who.require_scope("customers:read")?;
@@ -161,14 +161,14 @@ async fn list_customers(
     )
 )]
 #[get("/customers/export.csv")]
-async fn export_customers(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<HttpResponse> {
+async fn export_customers(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
     who.require_scope("customers:read")?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = customer_filter(&list, who.id())?;
     let (sort, dir) = (list.sort, list.dir);
-    let defs = state.db(|conn| crate::services::settings::custom_fields(conn, "customers")).await?;
+    let defs = state.db(|conn| kehu_app::settings::custom_fields(conn, "customers")).await?;
     let header = exports::customer_header(&defs);
-    exports::csv_response("customers.csv", &header, move |after| {
+    crate::csv::csv_response("customers.csv", &header, move |after| {
         let (state, who, filter, defs) = (state.clone(), who.clone(), filter.clone(), defs.clone());
         async move {
             let page = Page { limit: 500, after };
@@ -199,7 +199,7 @@ async fn export_customers(state: web::Data<AppState>, who: Principal, req: HttpR
 #[post("/customers")]
 async fn create_customer(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateCustomer>,
 ) -> ApiResult<HttpResponse> {
@@ -225,7 +225,7 @@ async fn create_customer(
     )
 )]
 #[get("/customers/{id}")]
-async fn get_customer(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_customer(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("customers:read")?;
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::get(conn, &who, id)).await?;
@@ -245,13 +245,12 @@ async fn get_customer(state: web::Data<AppState>, who: Principal, id: web::Path<
 #[get("/customers/{id}/overview")]
 async fn customer_overview(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<CustomerOverview>> {
     who.require_scope("customers:read")?;
     let id = id.into_inner();
-    let now = state.clock.now();
-    Ok(web::Json(state.db(move |conn| customers::overview(conn, &who, id, now)).await?))
+    Ok(web::Json(state.db(move |conn| customers::overview(conn, &who, id)).await?))
 }
 
 /// Handles `PATCH /api/v1/customers/{id}`.
@@ -271,7 +270,7 @@ async fn customer_overview(
 #[patch("/customers/{id}")]
 async fn update_customer(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateCustomer>,
@@ -297,7 +296,7 @@ async fn update_customer(
 #[delete("/customers/{id}")]
 async fn delete_customer(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -319,7 +318,7 @@ async fn delete_customer(
     )
 )]
 #[post("/customers/{id}/restore")]
-async fn restore_customer(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn restore_customer(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("customers:write")?;
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::restore(conn, &who, id)).await?;
@@ -339,7 +338,7 @@ async fn restore_customer(state: web::Data<AppState>, who: Principal, id: web::P
     )
 )]
 #[post("/customers/{id}/claim")]
-async fn claim_customer(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn claim_customer(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("customers:write")?;
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::claim(conn, &who, id)).await?;
@@ -358,7 +357,7 @@ async fn claim_customer(state: web::Data<AppState>, who: Principal, id: web::Pat
     )
 )]
 #[post("/customers/{id}/release")]
-async fn release_customer(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn release_customer(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("customers:write")?;
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::release(conn, &who, id)).await?;
@@ -381,7 +380,7 @@ async fn release_customer(state: web::Data<AppState>, who: Principal, id: web::P
 #[post("/customers/{id}/assign")]
 async fn assign_customer(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     id: web::Path<Uuid>,
     body: Body<AssignCustomer>,
 ) -> ApiResult<HttpResponse> {
@@ -407,7 +406,7 @@ async fn assign_customer(
 #[post("/customers/{id}/merge")]
 async fn merge_customers(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     id: web::Path<Uuid>,
     body: Body<MergeCustomers>,
 ) -> ApiResult<HttpResponse> {
@@ -432,7 +431,7 @@ async fn merge_customers(
 #[post("/customers/reassign")]
 async fn reassign_customers(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<ReassignCustomers>,
 ) -> ApiResult<HttpResponse> {

@@ -9,11 +9,11 @@ use std::io::Write;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::listing::ListRequest;
-use crate::services::imports;
 use crate::state::AppState;
+use kehu_app::imports;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_import).service(get_import);
@@ -38,7 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[post("/imports")]
 async fn create_import(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     mut payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
@@ -107,7 +107,7 @@ async fn receive(payload: &mut web::Payload, path: &std::path::Path, limit: usiz
     )
 )]
 #[get("/imports/{id}")]
-async fn get_import(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<web::Json<Import>> {
+async fn get_import(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<web::Json<Import>> {
     let id = id.into_inner();
     Ok(web::Json(state.db(move |conn| imports::get(conn, &who, id)).await?))
 }

@@ -11,14 +11,14 @@ use kehu_store::page::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::idempotency::{self, Stored};
-use crate::services::leads;
 use crate::state::AppState;
+use kehu_app::leads;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     // `board` before `{id}`, so that the literal segment wins.
@@ -49,7 +49,7 @@ const FILTERS: [&str; 8] = [
 
 /// The filters of the list and the board. A team means its members and those of every team
 /// below it.
-fn lead_filter<S: Copy>(list: &ListRequest<S>, who: &Principal) -> ApiResult<(LeadFilter, Option<Uuid>)> {
+fn lead_filter<S: Copy>(list: &ListRequest<S>, who: &Caller) -> ApiResult<(LeadFilter, Option<Uuid>)> {
     let filter = LeadFilter {
         stages: list.filter_any("stage", LeadStage::parse)?,
         owners: list.filter_owners("owner_id", who.id(), None)?,
@@ -64,7 +64,11 @@ fn lead_filter<S: Copy>(list: &ListRequest<S>, who: &Principal) -> ApiResult<(Le
 }
 
 /// Fills in the teams below `team`, on a connection.
-fn with_team(conn: &mut kehu_store::DbConnection, mut filter: LeadFilter, team: Option<Uuid>) -> ApiResult<LeadFilter> {
+fn with_team(
+    conn: &mut kehu_store::DbConnection,
+    mut filter: LeadFilter,
+    team: Option<Uuid>,
+) -> kehu_app::AppResult<LeadFilter> {
     if let Some(team) = team {
         filter.teams = kehu_store::teams::subtree(conn, team)?;
         if filter.teams.is_empty() {
@@ -91,7 +95,7 @@ fn with_team(conn: &mut kehu_store::DbConnection, mut filter: LeadFilter, team: 
     )
 )]
 #[get("/leads/board")]
-async fn lead_board(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<LeadBoard>> {
+async fn lead_board(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<LeadBoard>> {
     who.require_scope("leads:read")?;
     let list = ListRequest::parse(&req, &SORTS, &["owner_id", "team_id", "q", "source"])?;
     let (filter, team) = lead_filter(&list, &who)?;
@@ -128,7 +132,7 @@ async fn lead_board(state: web::Data<AppState>, who: Principal, req: HttpRequest
     )
 )]
 #[get("/leads")]
-async fn list_leads(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<List<Lead>>> {
+async fn list_leads(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<Lead>>> {
     who.require_scope("leads:read")?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let (filter, team) = lead_filter(&list, &who)?;
@@ -158,7 +162,7 @@ async fn list_leads(state: web::Data<AppState>, who: Principal, req: HttpRequest
 #[post("/leads")]
 async fn create_lead(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateLead>,
 ) -> ApiResult<HttpResponse> {
@@ -184,7 +188,7 @@ async fn create_lead(
     )
 )]
 #[get("/leads/{id}")]
-async fn get_lead(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_lead(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("leads:read")?;
     let id = id.into_inner();
     let lead = state.db(move |conn| leads::get(conn, &who, id)).await?;
@@ -208,7 +212,7 @@ async fn get_lead(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid
 #[patch("/leads/{id}")]
 async fn update_lead(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateLead>,
@@ -234,7 +238,7 @@ async fn update_lead(
 #[delete("/leads/{id}")]
 async fn delete_lead(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -256,7 +260,7 @@ async fn delete_lead(
     )
 )]
 #[post("/leads/{id}/restore")]
-async fn restore_lead(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn restore_lead(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("leads:write")?;
     let id = id.into_inner();
     let lead = state.db(move |conn| leads::restore(conn, &who, id)).await?;
@@ -281,7 +285,7 @@ async fn restore_lead(state: web::Data<AppState>, who: Principal, id: web::Path<
 #[post("/leads/{id}/stage")]
 async fn change_lead_stage(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<ChangeStage>,
@@ -309,7 +313,7 @@ async fn change_lead_stage(
 #[post("/leads/{id}/convert")]
 async fn convert_lead(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<ConvertLead>,

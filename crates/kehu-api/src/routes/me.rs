@@ -5,11 +5,11 @@ use kehu_core::Problem;
 use kehu_core::user::{ChangePassword, Me, UpdateMe};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
-use crate::error::ApiResult;
-use crate::services::users;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use kehu_app::users;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(me).service(update_me).service(change_password);
@@ -25,9 +25,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("/me")]
-async fn me(principal: Principal) -> ApiResult<web::Json<Me>> {
+async fn me(principal: Caller) -> ApiResult<web::Json<Me>> {
     let scopes = principal.scopes();
-    Ok(web::Json(principal.user.to_me(scopes)?))
+    let user = principal.user().ok_or_else(|| ApiError::unauthenticated("sign in"))?;
+    Ok(web::Json(user.to_me(scopes)?))
 }
 
 /// Handles `PATCH /api/v1/me`.
@@ -41,7 +42,7 @@ async fn me(principal: Principal) -> ApiResult<web::Json<Me>> {
     )
 )]
 #[patch("/me")]
-async fn update_me(state: web::Data<AppState>, who: Principal, body: Body<UpdateMe>) -> ApiResult<web::Json<Me>> {
+async fn update_me(state: web::Data<AppState>, who: Caller, body: Body<UpdateMe>) -> ApiResult<web::Json<Me>> {
     let scopes = who.scopes();
     let body = body.into_inner();
     let user = state.db(move |conn| users::update_me(conn, &who, body.name.as_deref(), body.locale)).await?;
@@ -61,7 +62,7 @@ async fn update_me(state: web::Data<AppState>, who: Principal, body: Body<Update
 #[post("/me/password")]
 async fn change_password(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     body: Body<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();

@@ -10,14 +10,14 @@ use kehu_store::products::{ProductFilter, ProductSort};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::idempotency::{self, Stored};
-use crate::services::products;
 use crate::state::AppState;
+use kehu_app::products;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_products)
@@ -67,7 +67,7 @@ fn product_filter<S: Copy>(list: &ListRequest<S>) -> ApiResult<ProductFilter> {
 #[get("/products")]
 async fn list_products(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Product>>> {
     who.require_scope("products:read")?;
@@ -95,7 +95,7 @@ async fn list_products(
 #[post("/products")]
 async fn create_product(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateProduct>,
 ) -> ApiResult<HttpResponse> {
@@ -122,7 +122,7 @@ async fn create_product(
     )
 )]
 #[get("/products/{id}")]
-async fn get_product(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_product(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("products:read")?;
     let id = id.into_inner();
     let product = state.db(move |conn| products::get(conn, &who, id)).await?;
@@ -148,7 +148,7 @@ async fn get_product(state: web::Data<AppState>, who: Principal, id: web::Path<U
 #[patch("/products/{id}")]
 async fn update_product(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateProduct>,
@@ -174,7 +174,7 @@ async fn update_product(
 #[delete("/products/{id}")]
 async fn delete_product(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -197,7 +197,7 @@ async fn delete_product(
     )
 )]
 #[post("/products/{id}/restore")]
-async fn restore_product(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn restore_product(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("products:write")?;
     let id = id.into_inner();
     let product = state.db(move |conn| products::restore(conn, &who, id)).await?;

@@ -10,14 +10,14 @@ use kehu_store::purchases::{PurchaseFilter, PurchaseSort};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::idempotency::{self, Stored};
-use crate::services::purchases;
 use crate::state::AppState;
+use kehu_app::purchases;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     // The sub-resources before `{action}`, so that the literal segments win.
@@ -60,7 +60,7 @@ const FILTERS: [&str; 5] = ["q", "status", "customer_id", "quote_id", "owner_id"
 #[get("/purchases")]
 async fn list_purchases(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Purchase>>> {
     who.require_scope("purchases:read")?;
@@ -93,7 +93,7 @@ async fn list_purchases(
 #[post("/purchases")]
 async fn create_purchase(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreatePurchase>,
 ) -> ApiResult<HttpResponse> {
@@ -119,7 +119,7 @@ async fn create_purchase(
     )
 )]
 #[get("/purchases/{id}")]
-async fn get_purchase(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_purchase(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("purchases:read")?;
     let id = id.into_inner();
     let purchase = state.db(move |conn| purchases::get(conn, &who, id)).await?;
@@ -144,7 +144,7 @@ async fn get_purchase(state: web::Data<AppState>, who: Principal, id: web::Path<
 #[post("/purchases/{id}/payments")]
 async fn add_payment(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<CreatePayment>,
@@ -178,7 +178,7 @@ async fn add_payment(
 #[post("/purchases/{id}/returns")]
 async fn add_return(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<CreateReturn>,
@@ -215,7 +215,7 @@ async fn add_return(
 #[post("/purchases/{id}/{action}")]
 async fn purchase_action(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     path: web::Path<(Uuid, String)>,
 ) -> ApiResult<HttpResponse> {

@@ -10,14 +10,14 @@ use kehu_store::quotes::{QuoteFilter, QuoteSort};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::idempotency::{self, Stored};
-use crate::services::quotes;
 use crate::state::AppState;
+use kehu_app::quotes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_quotes).service(create_quote).service(get_quote).service(update_quote).service(quote_action);
@@ -49,11 +49,7 @@ const FILTERS: [&str; 5] = ["q", "status", "customer_id", "lead_id", "owner_id"]
     )
 )]
 #[get("/quotes")]
-async fn list_quotes(
-    state: web::Data<AppState>,
-    who: Principal,
-    req: HttpRequest,
-) -> ApiResult<web::Json<List<Quote>>> {
+async fn list_quotes(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<Quote>>> {
     who.require_scope("quotes:read")?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = QuoteFilter {
@@ -84,7 +80,7 @@ async fn list_quotes(
 #[post("/quotes")]
 async fn create_quote(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateQuote>,
 ) -> ApiResult<HttpResponse> {
@@ -110,7 +106,7 @@ async fn create_quote(
     )
 )]
 #[get("/quotes/{id}")]
-async fn get_quote(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_quote(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("quotes:read")?;
     let id = id.into_inner();
     let quote = state.db(move |conn| quotes::get(conn, &who, id)).await?;
@@ -135,7 +131,7 @@ async fn get_quote(state: web::Data<AppState>, who: Principal, id: web::Path<Uui
 #[patch("/quotes/{id}")]
 async fn update_quote(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateQuote>,
@@ -168,7 +164,7 @@ async fn update_quote(
 #[post("/quotes/{id}/{action}")]
 async fn quote_action(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     path: web::Path<(Uuid, String)>,
 ) -> ApiResult<HttpResponse> {

@@ -5,12 +5,12 @@ use kehu_core::Problem;
 use kehu_core::settings::{Settings, UpdateSettings};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::ApiResult;
-use crate::services::settings;
 use crate::state::AppState;
+use kehu_app::settings;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_settings).service(update_settings);
@@ -23,7 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses((status = 200, description = "The settings (defaults until an administrator saves some)", body = Settings))
 )]
 #[get("/settings")]
-async fn get_settings(state: web::Data<AppState>, _who: Principal) -> ApiResult<HttpResponse> {
+async fn get_settings(state: web::Data<AppState>, _who: Caller) -> ApiResult<HttpResponse> {
     let settings = state.db(settings::get).await?;
     Ok(HttpResponse::Ok().insert_header(etag(settings.version)).json(settings))
 }
@@ -44,7 +44,7 @@ async fn get_settings(state: web::Data<AppState>, _who: Principal) -> ApiResult<
 #[patch("/settings")]
 async fn update_settings(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<UpdateSettings>,
 ) -> ApiResult<HttpResponse> {

@@ -7,6 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use kehu_app::AppError;
+
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::state::AppState;
@@ -43,9 +45,9 @@ async fn healthz() -> web::Json<Health> {
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
     let store = state.store.clone();
-    web::block(move || store.ping())
-        .await?
-        .map_err(|e| ApiError { cause: Some(e.to_string()), ..ApiError::new(ErrorCode::ServiceUnavailable) })?;
+    web::block(move || store.ping()).await?.map_err(|e| {
+        ApiError(AppError { cause: Some(e.to_string()), ..AppError::new(ErrorCode::ServiceUnavailable) })
+    })?;
     Ok(web::Json(Health { status: "ready".to_owned() }))
 }
 

@@ -8,14 +8,14 @@ use kehu_store::teams::{self as store_teams, TeamFilter, TeamSort};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::idempotency::{self, Stored};
-use crate::services::teams;
 use crate::state::AppState;
+use kehu_app::teams;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_teams)
@@ -46,7 +46,7 @@ const SORTS: [(&str, TeamSort); 2] = [("name", TeamSort::Name), ("created_at", T
     )
 )]
 #[get("/teams")]
-async fn list_teams(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<List<Team>>> {
+async fn list_teams(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<Team>>> {
     who.require_scope("teams:read")?;
     let list = ListRequest::parse(&req, &SORTS, &["q", "parent_id"])?;
     let filter = TeamFilter { parent_id: list.filter_uuid("parent_id")?, q: list.filter("q").map(str::to_owned) };
@@ -71,7 +71,7 @@ async fn list_teams(state: web::Data<AppState>, who: Principal, req: HttpRequest
 #[post("/teams")]
 async fn create_team(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateTeam>,
 ) -> ApiResult<HttpResponse> {
@@ -98,7 +98,7 @@ async fn create_team(
     )
 )]
 #[get("/teams/{id}")]
-async fn get_team(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_team(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("teams:read")?;
     let id = id.into_inner();
     let team = state.db(move |conn| teams::get(conn, id)).await?;
@@ -122,7 +122,7 @@ async fn get_team(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid
 #[patch("/teams/{id}")]
 async fn update_team(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateTeam>,
@@ -149,7 +149,7 @@ async fn update_team(
 #[delete("/teams/{id}")]
 async fn delete_team(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
@@ -171,7 +171,7 @@ async fn delete_team(
     )
 )]
 #[post("/teams/{id}/restore")]
-async fn restore_team(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn restore_team(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("teams:write")?;
     let id = id.into_inner();
     let team = state.db(move |conn| teams::restore(conn, &who, id)).await?;

@@ -8,14 +8,14 @@ use kehu_store::users::{self as store_users, UserFilter, UserSort};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Stored};
 use crate::listing::ListRequest;
-use crate::services::idempotency::{self, Stored};
-use crate::services::users;
 use crate::state::AppState;
+use kehu_app::users;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_users).service(create_user).service(get_user).service(update_user).service(deactivate_user);
@@ -45,7 +45,7 @@ const SORTS: [(&str, UserSort); 3] =
     )
 )]
 #[get("/users")]
-async fn list_users(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<List<User>>> {
+async fn list_users(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<User>>> {
     who.require_scope("users:read")?;
     let list = ListRequest::parse(&req, &SORTS, &["q", "role", "team_id", "active"])?;
     let filter = UserFilter {
@@ -76,7 +76,7 @@ async fn list_users(state: web::Data<AppState>, who: Principal, req: HttpRequest
 #[post("/users")]
 async fn create_user(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     body: Body<CreateUser>,
 ) -> ApiResult<HttpResponse> {
@@ -103,7 +103,7 @@ async fn create_user(
     )
 )]
 #[get("/users/{id}")]
-async fn get_user(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn get_user(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     who.require_scope("users:read")?;
     let id = id.into_inner();
     let user = state.db(move |conn| users::get(conn, id)).await?;
@@ -128,7 +128,7 @@ async fn get_user(state: web::Data<AppState>, who: Principal, id: web::Path<Uuid
 #[patch("/users/{id}")]
 async fn update_user(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<UpdateUser>,
@@ -155,7 +155,7 @@ async fn update_user(
 #[post("/users/{id}/deactivate")]
 async fn deactivate_user(
     state: web::Data<AppState>,
-    who: Principal,
+    who: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {

@@ -27,7 +27,7 @@ pub struct TestApp {
     /// The test's database, for checks of what the API does not show (e.g. the outbox).
     pub database_url: String,
     /// The server's clock, standing still at the start of the test until the test moves it.
-    pub clock: kehu_api::clock::Clock,
+    pub clock: kehu_app::clock::Clock,
     handle: ServerHandle,
     _dir: tempfile::TempDir,
     pg: Option<PgTestDb>,
@@ -71,7 +71,7 @@ impl TestApp {
         }
         let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
         let (mut state, _) = app::prepare(&config).await.unwrap();
-        let clock = kehu_api::clock::Clock::manual(kehu_store::now());
+        let clock = kehu_app::clock::Clock::manual(kehu_store::now());
         state.clock = clock.clone();
         let backend = state.store.backend();
         let (server, addr) = app::bind(state).unwrap();

@@ -1,0 +1,157 @@
+//! Teams, a tree managed by administrators.
+
+use kehu_core::ErrorCode;
+use kehu_core::audit::AuditAction;
+use kehu_core::team::{CreateTeam, Team as WireTeam, UpdateTeam};
+use kehu_core::validate::Errors;
+use kehu_store::db::write_transaction;
+use kehu_store::teams::{self, Team, TeamChanges};
+use kehu_store::types::Id;
+use kehu_store::{DbConnection, users};
+use uuid::Uuid;
+
+use crate::audit::{deleted_changed, diff, record, snapshot};
+use crate::concurrency::check_version;
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+
+pub const ENTITY: &str = "team";
+
+fn load(conn: &mut DbConnection, id: Uuid, with_deleted: bool) -> AppResult<Team> {
+    teams::find(conn, id, with_deleted)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+pub fn get(conn: &mut DbConnection, id: Uuid) -> AppResult<WireTeam> {
+    Ok(load(conn, id, false)?.to_wire())
+}
+
+fn check_refs(
+    conn: &mut DbConnection,
+    errors: &mut Errors,
+    parent: Option<Uuid>,
+    manager: Option<Uuid>,
+) -> AppResult<()> {
+    if let Some(p) = parent
+        && teams::find(conn, p, false)?.is_none()
+    {
+        errors.add("/parent_id", "not_found", "no such team");
+    }
+    if let Some(m) = manager
+        && users::find_by_id(conn, m)?.is_none()
+    {
+        errors.add("/manager_id", "not_found", "no such user");
+    }
+    Ok(())
+}
+
+pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateTeam) -> AppResult<WireTeam> {
+    ctx.require_admin()?;
+    let mut errors = Errors::default();
+    errors.text("/name", &body.name, 200);
+    check_refs(conn, &mut errors, body.parent_id, body.manager_id)?;
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors.0));
+    }
+    let now = ctx.now();
+    let team = teams::insert(
+        conn,
+        &Team {
+            id: Id(kehu_store::new_id()),
+            name: body.name.trim().to_owned(),
+            parent_id: body.parent_id.map(Id),
+            manager_id: body.manager_id.map(Id),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            created_by: Some(Id(ctx.id())),
+            updated_by: Some(Id(ctx.id())),
+            deleted_at: None,
+        },
+    )?;
+    let wire = team.to_wire();
+    record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&serde_json::Value::Null, &snapshot(&wire)?))?;
+    Ok(wire)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    if_match: Option<i64>,
+    body: &UpdateTeam,
+) -> AppResult<WireTeam> {
+    ctx.require_admin()?;
+    write_transaction(conn, |conn| {
+        let before = load(conn, id, false)?;
+        check_version(if_match, before.version)?;
+        let mut errors = Errors::default();
+        if let Some(n) = &body.name {
+            errors.text("/name", n, 200);
+        }
+        check_refs(conn, &mut errors, body.parent_id.flatten(), body.manager_id.flatten())?;
+        if let Some(Some(parent)) = body.parent_id {
+            // A team may not sit below itself: that would make the tree a loop.
+            if teams::subtree(conn, id)?.contains(&parent) {
+                errors.add("/parent_id", "cycle", "a team cannot be placed under itself or its sub-teams");
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::invalid(errors.0));
+        }
+        let changes = TeamChanges {
+            name: body.name.as_ref().map(|n| n.trim().to_owned()),
+            parent_id: body.parent_id.map(|p| p.map(Id)),
+            manager_id: body.manager_id.map(|m| m.map(Id)),
+            updated_at: Some(ctx.now()),
+            updated_by: Some(Some(Id(ctx.id()))),
+            deleted_at: None,
+        };
+        let after = teams::update(conn, id, before.version, &changes)?;
+        let wire = after.to_wire();
+        record(conn, ctx, ENTITY, id, AuditAction::Update, diff(&snapshot(&before.to_wire())?, &snapshot(&wire)?))?;
+        Ok(wire)
+    })
+}
+
+/// Soft delete. A team that still has members or sub-teams stays: they would be orphaned.
+pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option<i64>) -> AppResult<()> {
+    ctx.require_admin()?;
+    write_transaction(conn, |conn| {
+        let before = load(conn, id, false)?;
+        check_version(if_match, before.version)?;
+        let has_children = teams::subtree(conn, id)?.len() > 1;
+        if has_children || users::count_in_team(conn, id)? > 0 {
+            return Err(AppError::with_detail(ErrorCode::Conflict, "move the team's members and sub-teams first"));
+        }
+        let now = ctx.now();
+        let changes = TeamChanges {
+            updated_at: Some(now),
+            updated_by: Some(Some(Id(ctx.id()))),
+            deleted_at: Some(Some(now)),
+            ..TeamChanges::default()
+        };
+        teams::update(conn, id, before.version, &changes)?;
+        let change = deleted_changed(true);
+        record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![change])
+    })
+}
+
+pub fn restore(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireTeam> {
+    ctx.require_admin()?;
+    write_transaction(conn, |conn| {
+        let before = load(conn, id, true)?;
+        if before.deleted_at.is_none() {
+            return Ok(before.to_wire());
+        }
+        let changes = TeamChanges {
+            updated_at: Some(ctx.now()),
+            updated_by: Some(Some(Id(ctx.id()))),
+            deleted_at: Some(None),
+            ..TeamChanges::default()
+        };
+        let after = teams::update(conn, id, before.version, &changes)?;
+        let change = deleted_changed(false);
+        record(conn, ctx, ENTITY, id, AuditAction::Restore, vec![change])?;
+        Ok(after.to_wire())
+    })
+}
