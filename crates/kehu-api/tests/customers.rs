@@ -426,6 +426,30 @@ async fn deleted_customers_vanish_until_an_admin_restores_them() {
 }
 
 #[actix_web::test]
+async fn a_retry_while_the_first_request_runs_is_told_to_wait() {
+    use sha2::Digest;
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let me = admin.me().await.unwrap().id;
+    // The first request has claimed its key and not finished yet: its claim is in the table, with
+    // the fingerprint of the same request (method, path and canonical body).
+    let body = serde_json::to_string(&named("Slow Ltd")).unwrap();
+    let fingerprint = sha2::Sha256::digest(format!("POST /api/v1/customers\n{body}").as_bytes());
+    let fingerprint: String = fingerprint.iter().map(|b| format!("{b:02x}")).collect();
+    let mut conn = app.store().conn().unwrap();
+    kehu_store::idempotency::claim(&mut conn, me, "in-flight", &fingerprint, app.clock.now()).unwrap();
+    drop(conn);
+    let err = admin.create_customer(&named("Slow Ltd"), &WriteOptions::idempotent("in-flight")).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::RequestInFlight));
+    assert_eq!(admin.list_customers(&ListQuery::new().with_total()).await.unwrap().total_count, Some(0));
+    // A claim whose request died long ago is taken over.
+    app.clock.advance(chrono::Duration::minutes(5));
+    let made = admin.create_customer(&named("Slow Ltd"), &WriteOptions::idempotent("in-flight")).await.unwrap();
+    assert_eq!(made.name, "Slow Ltd");
+    app.stop().await;
+}
+
+#[actix_web::test]
 async fn idempotent_creates_and_read_only_keys() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;

@@ -240,7 +240,7 @@ async fn import_resource(client: &Client, resource: ImportResource, csv: &str, d
 }
 
 #[actix_web::test]
-async fn a_hundred_thousand_rows_import_in_bounded_memory() {
+async fn a_hundred_thousand_rows_import_as_one_job_with_progress() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let n = 100_000;

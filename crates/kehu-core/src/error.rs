@@ -7,151 +7,100 @@ use serde::{Deserialize, Serialize};
 /// Base of the `type` URI of every problem.
 pub const PROBLEM_TYPE_BASE: &str = "https://kehu.dev/problems/";
 
-/// Stable, snake_case error codes. Adding one is an additive API change; renaming one is not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
+/// Declares the error codes from one table: each code's wire name, HTTP status and title, in one
+/// row, so that no code can have one without the others.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = ($wire:literal, $status:literal, $title:literal)),+ $(,)?) => {
+        /// Stable, snake_case error codes. Adding one is an additive API change; renaming one is not.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant),+
+        }
+
+        impl ErrorCode {
+            /// Every code, in the table's order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The HTTP status of the code.
+            pub const fn status(self) -> u16 {
+                match self {
+                    $(Self::$variant => $status),+
+                }
+            }
+
+            /// A short, human title for the problem; the same for every occurrence of the code.
+            pub const fn title(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $title),+
+                }
+            }
+
+            /// The snake_case wire name of the code.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $wire),+
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     /// The body is not valid JSON or does not match the expected shape.
-    MalformedRequest,
+    MalformedRequest = ("malformed_request", 400, "Request body is malformed"),
     /// The body names a field the operation does not accept.
-    UnknownField,
+    UnknownField = ("unknown_field", 400, "Request body has an unknown field"),
     /// A query parameter is malformed or not allowed.
-    InvalidParameter,
+    InvalidParameter = ("invalid_parameter", 400, "Request parameter is invalid"),
     /// No credentials, or credentials that are wrong, expired or revoked.
-    Unauthenticated,
+    Unauthenticated = ("unauthenticated", 401, "Authentication required"),
     /// Email and password do not match an active account.
-    InvalidCredentials,
+    InvalidCredentials = ("invalid_credentials", 401, "Email or password is wrong"),
     /// The refresh token is missing, expired, or was already used.
-    InvalidRefreshToken,
+    InvalidRefreshToken = ("invalid_refresh_token", 401, "Session has expired"),
     /// The caller may see the record but not do this with it.
-    Forbidden,
+    Forbidden = ("forbidden", 403, "Not allowed"),
     /// The API key lacks the scope this operation needs.
-    InsufficientScope,
+    InsufficientScope = ("insufficient_scope", 403, "The API key lacks a scope"),
     /// No such record, or not one the caller may see; also unknown routes.
-    NotFound,
+    NotFound = ("not_found", 404, "Not found"),
     /// The route exists but not with this method.
-    MethodNotAllowed,
+    MethodNotAllowed = ("method_not_allowed", 405, "Method not allowed"),
     /// The request conflicts with the current state.
-    Conflict,
+    Conflict = ("conflict", 409, "Conflict with the current state"),
     /// `If-Match` names a version that is no longer current.
-    PreconditionFailed,
+    PreconditionFailed = ("precondition_failed", 412, "Version is no longer current"),
     /// The body is larger than the server accepts.
-    PayloadTooLarge,
+    PayloadTooLarge = ("payload_too_large", 413, "Request body is too large"),
     /// The body's content type is not `application/json`.
-    UnsupportedMediaType,
+    UnsupportedMediaType = ("unsupported_media_type", 415, "Unsupported content type"),
     /// One or more fields failed validation; see `errors`.
-    ValidationFailed,
+    ValidationFailed = ("validation_failed", 422, "Request body is invalid"),
     /// Too many requests; see `Retry-After`.
-    RateLimited,
+    RateLimited = ("rate_limited", 429, "Too many requests"),
     /// An `Idempotency-Key` was sent again with a different request.
-    IdempotencyKeyReused,
+    IdempotencyKeyReused = ("idempotency_key_reused", 422, "Idempotency key reused with another request"),
     /// A request with this `Idempotency-Key` is still being processed.
-    RequestInFlight,
+    RequestInFlight = ("request_in_flight", 409, "A request with this idempotency key is in progress"),
     /// Claiming this pool customer would hold more than the user's `pool_cap`.
-    PoolCapReached,
+    PoolCapReached = ("pool_cap_reached", 409, "Pool customer limit reached"),
     /// The customer is not in the pool (it has an owner), so it cannot be claimed.
-    NotInPool,
+    NotInPool = ("not_in_pool", 409, "Customer is not in the pool"),
     /// A visible customer has the same name, phone, email or tax id; see `duplicates`.
-    PossibleDuplicate,
+    PossibleDuplicate = ("possible_duplicate", 409, "A similar customer exists"),
     /// The record's state does not allow this action; see `current_status` and `allowed_actions`.
-    InvalidStateTransition,
+    InvalidStateTransition = ("invalid_state_transition", 409, "Not allowed in the record's current state"),
     /// The complaint was resolved longer ago than the reopen window allows.
-    ReopenWindowClosed,
+    ReopenWindowClosed = ("reopen_window_closed", 409, "Too late to reopen"),
     /// The server failed; nothing about the cause is disclosed.
-    InternalError,
+    InternalError = ("internal_error", 500, "Internal server error"),
     /// The database or another dependency is unavailable.
-    ServiceUnavailable,
+    ServiceUnavailable = ("service_unavailable", 503, "Service unavailable"),
 }
 
 impl ErrorCode {
-    /// The HTTP status of each code: the one place where this mapping lives.
-    pub const fn status(self) -> u16 {
-        match self {
-            Self::MalformedRequest | Self::UnknownField | Self::InvalidParameter => 400,
-            Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidRefreshToken => 401,
-            Self::Forbidden | Self::InsufficientScope => 403,
-            Self::NotFound => 404,
-            Self::MethodNotAllowed => 405,
-            Self::Conflict
-            | Self::RequestInFlight
-            | Self::PoolCapReached
-            | Self::NotInPool
-            | Self::PossibleDuplicate
-            | Self::InvalidStateTransition
-            | Self::ReopenWindowClosed => 409,
-            Self::PreconditionFailed => 412,
-            Self::PayloadTooLarge => 413,
-            Self::UnsupportedMediaType => 415,
-            Self::ValidationFailed | Self::IdempotencyKeyReused => 422,
-            Self::RateLimited => 429,
-            Self::InternalError => 500,
-            Self::ServiceUnavailable => 503,
-        }
-    }
-
-    /// A short, human title for the problem; the same for every occurrence of the code.
-    pub const fn title(self) -> &'static str {
-        match self {
-            Self::MalformedRequest => "Request body is malformed",
-            Self::UnknownField => "Request body has an unknown field",
-            Self::InvalidParameter => "Request parameter is invalid",
-            Self::Unauthenticated => "Authentication required",
-            Self::InvalidCredentials => "Email or password is wrong",
-            Self::InvalidRefreshToken => "Session has expired",
-            Self::Forbidden => "Not allowed",
-            Self::InsufficientScope => "The API key lacks a scope",
-            Self::NotFound => "Not found",
-            Self::MethodNotAllowed => "Method not allowed",
-            Self::Conflict => "Conflict with the current state",
-            Self::PreconditionFailed => "Version is no longer current",
-            Self::PayloadTooLarge => "Request body is too large",
-            Self::UnsupportedMediaType => "Unsupported content type",
-            Self::ValidationFailed => "Request body is invalid",
-            Self::RateLimited => "Too many requests",
-            Self::IdempotencyKeyReused => "Idempotency key reused with another request",
-            Self::RequestInFlight => "A request with this idempotency key is in progress",
-            Self::PoolCapReached => "Pool customer limit reached",
-            Self::NotInPool => "Customer is not in the pool",
-            Self::PossibleDuplicate => "A similar customer exists",
-            Self::InvalidStateTransition => "Not allowed in the record's current state",
-            Self::ReopenWindowClosed => "Too late to reopen",
-            Self::InternalError => "Internal server error",
-            Self::ServiceUnavailable => "Service unavailable",
-        }
-    }
-
-    /// The snake_case wire name of the code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::MalformedRequest => "malformed_request",
-            Self::UnknownField => "unknown_field",
-            Self::InvalidParameter => "invalid_parameter",
-            Self::Unauthenticated => "unauthenticated",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::InvalidRefreshToken => "invalid_refresh_token",
-            Self::Forbidden => "forbidden",
-            Self::InsufficientScope => "insufficient_scope",
-            Self::NotFound => "not_found",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Conflict => "conflict",
-            Self::PreconditionFailed => "precondition_failed",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::ValidationFailed => "validation_failed",
-            Self::RateLimited => "rate_limited",
-            Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::RequestInFlight => "request_in_flight",
-            Self::PoolCapReached => "pool_cap_reached",
-            Self::NotInPool => "not_in_pool",
-            Self::PossibleDuplicate => "possible_duplicate",
-            Self::InvalidStateTransition => "invalid_state_transition",
-            Self::ReopenWindowClosed => "reopen_window_closed",
-            Self::InternalError => "internal_error",
-            Self::ServiceUnavailable => "service_unavailable",
-        }
-    }
-
     /// The code for a bare HTTP status, for errors raised below the handlers (routing, framework).
     pub const fn for_status(status: u16) -> Self {
         match status {
@@ -253,26 +202,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn code_wire_names_match_serde() {
-        for code in [
-            ErrorCode::MalformedRequest,
-            ErrorCode::UnknownField,
-            ErrorCode::InvalidRefreshToken,
-            ErrorCode::ValidationFailed,
-            ErrorCode::ServiceUnavailable,
-            ErrorCode::IdempotencyKeyReused,
-            ErrorCode::RequestInFlight,
-            ErrorCode::PoolCapReached,
-            ErrorCode::NotInPool,
-            ErrorCode::PossibleDuplicate,
-            ErrorCode::InvalidStateTransition,
-            ErrorCode::ReopenWindowClosed,
-        ] {
+    fn every_code_has_one_row_of_the_table() {
+        let mut names = std::collections::HashSet::new();
+        for &code in ErrorCode::ALL {
             let json = serde_json::to_string(&code).unwrap();
-            assert_eq!(json, format!("\"{}\"", code.as_str()));
-            assert_eq!(ErrorCode::for_status(code.status()).status(), code.status());
-            assert!(code.title().len() > 3);
+            assert_eq!(json, format!("\"{}\"", code.as_str()), "{code:?}: serde and the table disagree");
+            assert!(names.insert(code.as_str()), "{code:?}: its wire name is taken");
+            assert!((400..600).contains(&code.status()), "{code:?}: {} is not an error status", code.status());
+            assert_eq!(ErrorCode::for_status(code.status()).status(), code.status(), "{code:?}");
+            assert!(code.title().len() > 3, "{code:?}");
+            let back: ErrorCode = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, code);
         }
+        assert_eq!(ErrorCode::ALL.len(), 25);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! CSV imports. A job reads the uploaded file from disk row by row, twice: first it checks every
 //! row (a dry run stops there), then, when no row is bad, it writes them all in one transaction, a
-//! batch at a time. Memory stays bounded by the batch, whatever the file's size; either every row
-//! is written or none is.
+//! batch of rows at a time, so that it never holds the whole file (its memory is not measured);
+//! either every row is written or none is.
 //!
 //! The file: RFC 4180, UTF-8 with or without a byte-order mark, a header of field names. What the
 //! columns are and what a row becomes is each resource's [`Importer`].
