@@ -131,7 +131,7 @@ impl FromRequest for Caller {
             if token.starts_with(API_KEY_PREFIX) {
                 let (user, key) = state.db(move |conn| api_key_caller(conn, &token, now)).await?;
                 let role = user.role()?;
-                let actor = UserActor { user, role, api_key_id: Some(key.id.0), key_scopes: Some(key.scope_list()) };
+                let actor = UserActor { user, role, api_key_id: Some(key.id.0), key_scopes: Some(key.scopes()) };
                 return Ok(Caller(Context::for_user(actor, now, request_id)));
             }
             let claims = state.keys.verify(&token)?;

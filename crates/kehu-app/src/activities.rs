@@ -16,12 +16,12 @@ use kehu_store::{DbConnection, Visibility, contacts, customers};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::audit::{deleted_changed, diff, record, snapshot};
-use crate::concurrency::check_version;
+use crate::audit::{diff, record, snapshot};
 use crate::context::Context;
 use crate::customers::check_assignee;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
+use crate::write::{self, Record};
 
 pub const ENTITY: &str = "activity";
 
@@ -178,27 +178,45 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateActivity) -> 
     })
 }
 
-/// Applies `changes` (already checked) and writes the audit entry.
-fn apply(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    vis: &Visibility,
-    before: &Activity,
-    mut changes: ActivityChanges,
-    action: AuditAction,
-) -> AppResult<Activity> {
-    changes.updated_at = Some(ctx.now());
-    changes.updated_by = Some(Some(Id(ctx.id())));
-    let after = activities::update(conn, vis, before.id.0, before.version, &changes)?;
-    customers::refresh_last_activity(conn, after.customer_id.0)?;
-    let changed = match action {
-        AuditAction::Delete => vec![deleted_changed(true)],
-        _ => diff(&snapshot(&before.to_wire()?)?, &snapshot(&after.to_wire()?)?),
-    };
-    if !changed.is_empty() {
-        record(conn, ctx, ENTITY, before.id.0, action, changed)?;
+impl Record for Activity {
+    type Wire = WireActivity;
+    type Changes = ActivityChanges;
+    const ENTITY: &'static str = ENTITY;
+    // Activities are audited; they are announced with their customer, not on their own.
+    const ANNOUNCED: bool = false;
+
+    crate::bookkeeping!();
+
+    fn load_editable(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        let row = load(conn, &vis, id)?;
+        require_editable(conn, &vis, ctx, &row)?;
+        Ok(row)
     }
-    Ok(after)
+
+    /// A deleted activity is not brought back (there is no restore for activities).
+    fn load_deleted(_conn: &mut DbConnection, _ctx: &Context, _id: Uuid) -> AppResult<Option<Self>> {
+        Ok(None)
+    }
+
+    fn load_live(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load(conn, &vis, id)
+    }
+
+    fn wire(&self, _conn: &mut DbConnection, _ctx: &Context) -> AppResult<WireActivity> {
+        Ok(self.to_wire()?)
+    }
+
+    fn save(&self, conn: &mut DbConnection, ctx: &Context, changes: &ActivityChanges) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        Ok(activities::update(conn, &vis, self.id.0, self.version, changes)?)
+    }
+
+    /// The customer's last activity follows whatever happened to one of its activities.
+    fn after_save(&self, conn: &mut DbConnection, _ctx: &Context, _action: AuditAction) -> AppResult<()> {
+        Ok(customers::refresh_last_activity(conn, self.customer_id.0)?)
+    }
 }
 
 pub fn update(
@@ -208,50 +226,37 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateActivity,
 ) -> AppResult<WireActivity> {
-    write_transaction(conn, |conn| {
+    write::update::<Activity>(conn, ctx, id, if_match, |conn, before, _| {
         let vis = ctx.visibility(conn)?;
-        let before = load(conn, &vis, id)?;
-        require_editable(conn, &vis, ctx, &before)?;
-        check_version(if_match, before.version)?;
         let mut errors = body.check(before.kind()?);
         check_contact(conn, &vis, &mut errors, before.customer_id.0, body.contact_id.flatten())?;
         if !errors.is_empty() {
             return Err(AppError::invalid(errors.0));
         }
-        let changes = ActivityChanges {
+        Ok(ActivityChanges {
             subject: body.subject.as_ref().map(|s| s.trim().to_owned()),
             body: body.body.as_ref().map(|b| trimmed(b.as_deref())),
             contact_id: body.contact_id.map(|c| c.map(Id)),
             due_at: body.due_at.map(|d| d.map(naive)),
             done_at: body.done_at.map(|d| d.map(naive)),
             ..ActivityChanges::default()
-        };
-        Ok(apply(conn, ctx, &vis, &before, changes, AuditAction::Update)?.to_wire()?)
+        })
     })
 }
 
 /// Marks a task done now; an activity already done stays as it is.
 pub fn complete(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireActivity> {
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = load(conn, &vis, id)?;
-        require_editable(conn, &vis, ctx, &before)?;
-        if before.done_at.is_some() {
-            return Ok(before.to_wire()?);
-        }
-        let changes = ActivityChanges { done_at: Some(Some(ctx.now())), ..ActivityChanges::default() };
-        Ok(apply(conn, ctx, &vis, &before, changes, AuditAction::Update)?.to_wire()?)
+    let current = Activity::load_editable(conn, ctx, id)?;
+    if current.done_at.is_some() {
+        return Ok(current.to_wire()?);
+    }
+    write::update::<Activity>(conn, ctx, id, None, |_, before, _| {
+        // Done meanwhile by someone else: it keeps the time it was done at.
+        let done_at = before.done_at.unwrap_or(ctx.now());
+        Ok(ActivityChanges { done_at: Some(Some(done_at)), ..ActivityChanges::default() })
     })
 }
 
 pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option<i64>) -> AppResult<()> {
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = load(conn, &vis, id)?;
-        require_editable(conn, &vis, ctx, &before)?;
-        check_version(if_match, before.version)?;
-        let changes = ActivityChanges { deleted_at: Some(Some(ctx.now())), ..ActivityChanges::default() };
-        apply(conn, ctx, &vis, &before, changes, AuditAction::Delete)?;
-        Ok(())
-    })
+    write::delete::<Activity>(conn, ctx, id, if_match)
 }

@@ -1,9 +1,8 @@
 //! API keys: made by signed-in users for integrations, carrying at most their owner's access.
 
 use kehu_core::ErrorCode;
-use kehu_core::api_key::{ApiKey as WireKey, CreateApiKey, CreatedApiKey, all_scopes, role_scopes};
+use kehu_core::api_key::{ApiKey as WireKey, CreateApiKey, CreatedApiKey};
 use kehu_core::audit::AuditAction;
-use kehu_core::validate::Errors;
 use kehu_store::DbConnection;
 use kehu_store::api_keys::{self, ApiKey};
 use kehu_store::types::Id;
@@ -21,24 +20,9 @@ const PREFIX_LEN: usize = 12;
 
 pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateApiKey) -> AppResult<CreatedApiKey> {
     ctx.require_session()?;
-    let mut errors = Errors::default();
-    errors.text("/name", &body.name, 100);
-    if body.scopes.is_empty() {
-        errors.add("/scopes", "required", "name at least one scope");
-    }
-    let (known, allowed) = (all_scopes(), role_scopes(ctx.role()));
-    for (i, scope) in body.scopes.iter().enumerate() {
-        if !known.contains(scope) {
-            errors.add(&format!("/scopes/{i}"), "unknown_scope", format!("{scope:?} is not a scope"));
-        } else if !allowed.contains(scope) {
-            errors.add(&format!("/scopes/{i}"), "exceeds_role", format!("your role does not hold {scope}"));
-        }
-    }
     let now = ctx.now();
+    let errors = body.check(ctx.role(), chrono::TimeZone::from_utc_datetime(&chrono::Utc, &now));
     let expires = body.expires_at.map(|t| t.naive_utc());
-    if expires.is_some_and(|e| e <= now) {
-        errors.add("/expires_at", "must_be_future", "must be in the future");
-    }
     if !errors.is_empty() {
         return Err(AppError::invalid(errors.0));
     }

@@ -1,6 +1,7 @@
 //! Writing the audit log: the field-by-field difference of a record's wire form before and after.
 
 use kehu_core::ErrorCode;
+use kehu_core::api_key::Scope;
 use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_store::DbConnection;
 use kehu_store::audit::{self, AuditRow};
@@ -100,15 +101,15 @@ pub fn snapshot<T: serde::Serialize>(value: &T) -> AppResult<Value> {
 /// included); the directory's, the keys' and the catalog's (it holds costs) for administrators.
 fn may_read_history(conn: &mut DbConnection, ctx: &Context, entity: &str, id: Uuid) -> AppResult<()> {
     let scope = match entity {
-        "customer" => "customers:read",
-        "contact" => "contacts:read",
-        "activity" => "activities:read",
-        "lead" => "leads:read",
-        "quote" => "quotes:read",
-        "purchase" => "purchases:read",
-        "complaint" => "complaints:read",
+        "customer" => Scope::CustomersRead,
+        "contact" => Scope::ContactsRead,
+        "activity" => Scope::ActivitiesRead,
+        "lead" => Scope::LeadsRead,
+        "quote" => Scope::QuotesRead,
+        "purchase" => Scope::PurchasesRead,
+        "complaint" => Scope::ComplaintsRead,
         _ => {
-            ctx.require_scope("admin")?;
+            ctx.require_scope(Scope::Admin)?;
             return ctx.require_admin();
         }
     };

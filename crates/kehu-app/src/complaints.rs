@@ -27,6 +27,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 use crate::outbox::event;
+use crate::write::{self, Record};
 
 pub const ENTITY: &str = "complaint";
 
@@ -280,6 +281,37 @@ fn apply(conn: &mut DbConnection, before: &Complaint, changes: &ComplaintChanges
     }
 }
 
+impl Record for Complaint {
+    type Wire = WireComplaint;
+    type Changes = ComplaintChanges;
+    const ENTITY: &'static str = ENTITY;
+
+    crate::bookkeeping!(kept);
+
+    fn load_editable(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load_workable(conn, ctx, &vis, id)
+    }
+
+    /// Complaints are never deleted, so none is restored.
+    fn load_deleted(_conn: &mut DbConnection, _ctx: &Context, _id: Uuid) -> AppResult<Option<Self>> {
+        Ok(None)
+    }
+
+    fn load_live(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load(conn, &vis, id)
+    }
+
+    fn wire(&self, conn: &mut DbConnection, ctx: &Context) -> AppResult<WireComplaint> {
+        wire(conn, self, ctx.now())
+    }
+
+    fn save(&self, conn: &mut DbConnection, _ctx: &Context, changes: &ComplaintChanges) -> AppResult<Self> {
+        apply(conn, self, changes)
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -287,11 +319,8 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateComplaint,
 ) -> AppResult<WireComplaint> {
-    let now = ctx.now();
-    write_transaction(conn, |conn| {
+    write::update::<Complaint>(conn, ctx, id, if_match, |conn, before, _| {
         let vis = ctx.visibility(conn)?;
-        let before = load_workable(conn, ctx, &vis, id)?;
-        check_version(if_match, before.version)?;
         let status = before.status()?;
         if !status.is_active() {
             return Err(refuse(
@@ -313,8 +342,6 @@ pub fn update(
             category: body.category.map(|c| c.as_str().to_owned()),
             subject: body.subject.as_deref().map(|s| s.trim().to_owned()),
             description: body.description.as_ref().map(|d| trimmed(d.as_deref())),
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
             ..ComplaintChanges::default()
         };
         if let Some(p) = body.priority.filter(|p| p.as_str() != before.priority) {
@@ -326,15 +353,7 @@ pub fn update(
             changes.resolution_due_at = Some(resolution_due);
             changes.due_at = Some(next_due(before.first_responded_at, first_due, resolution_due));
         }
-        let before_wire = wire(conn, &before, now)?;
-        let after = apply(conn, &before, &changes)?;
-        let after_wire = wire(conn, &after, now)?;
-        let changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
-        if !changed.is_empty() {
-            record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, ENTITY, "updated", id, &after_wire)?])?;
-        }
-        Ok(after_wire)
+        Ok(changes)
     })
 }
 

@@ -14,11 +14,11 @@ use kehu_store::{DbConnection, Visibility};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::audit::{deleted_changed, diff, record, snapshot};
-use crate::concurrency::check_version;
+use crate::audit::{diff, record, snapshot};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::fields::{check_custom_fields, json_text, merge_custom_fields, patched, trimmed};
+use crate::write::{self, Record};
 
 pub const ENTITY: &str = "contact";
 
@@ -152,6 +152,50 @@ fn changes_of(before: &Contact, body: &UpdateContact) -> AppResult<ContactChange
     Ok(changes)
 }
 
+impl Record for Contact {
+    type Wire = WireContact;
+    type Changes = ContactChanges;
+    const ENTITY: &'static str = ENTITY;
+    // Contacts are announced with their customer, not on their own.
+    const ANNOUNCED: bool = false;
+
+    crate::bookkeeping!();
+
+    fn load_editable(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        let row = load(conn, &vis, id)?;
+        require_editable(conn, &vis, &row)?;
+        Ok(row)
+    }
+
+    fn load_deleted(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Option<Self>> {
+        let vis = ctx.visibility(conn)?;
+        Ok(contacts::find_deleted(conn, &vis, id)?)
+    }
+
+    fn load_live(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load(conn, &vis, id)
+    }
+
+    fn wire(&self, _conn: &mut DbConnection, _ctx: &Context) -> AppResult<WireContact> {
+        Ok(self.to_wire()?)
+    }
+
+    fn save(&self, conn: &mut DbConnection, ctx: &Context, changes: &ContactChanges) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        Ok(contacts::update(conn, &vis, self.id.0, self.version, changes)?)
+    }
+
+    /// A contact made primary makes its customer's previous primary contact ordinary.
+    fn after_save(&self, conn: &mut DbConnection, ctx: &Context, action: AuditAction) -> AppResult<()> {
+        if action == AuditAction::Update && self.is_primary {
+            contacts::clear_primary(conn, self.customer_id.0, self.id.0, ctx.now())?;
+        }
+        Ok(())
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -159,11 +203,8 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateContact,
 ) -> AppResult<WireContact> {
-    write_transaction(conn, |conn| {
+    write::update::<Contact>(conn, ctx, id, if_match, |conn, before, _| {
         let vis = ctx.visibility(conn)?;
-        let before = load(conn, &vis, id)?;
-        require_editable(conn, &vis, &before)?;
-        check_version(if_match, before.version)?;
         let mut errors = body.check(ctx.today());
         if let Some(values) = &body.custom_fields {
             check_custom_fields(conn, &mut errors, "contacts", values, false)?;
@@ -174,57 +215,15 @@ pub fn update(
         if !errors.is_empty() {
             return Err(AppError::invalid(errors.0));
         }
-        let now = ctx.now();
-        let mut changes = changes_of(&before, body)?;
-        changes.updated_at = Some(now);
-        changes.updated_by = Some(Some(Id(ctx.id())));
-        let after = contacts::update(conn, &vis, id, before.version, &changes)?;
-        if after.is_primary {
-            contacts::clear_primary(conn, after.customer_id.0, id, now)?;
-        }
-        let (old, new) = (before.to_wire()?, after.to_wire()?);
-        let changed = diff(&snapshot(&old)?, &snapshot(&new)?);
-        if !changed.is_empty() {
-            record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-        }
-        Ok(new)
+        changes_of(before, body)
     })
 }
 
 pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option<i64>) -> AppResult<()> {
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = load(conn, &vis, id)?;
-        require_editable(conn, &vis, &before)?;
-        check_version(if_match, before.version)?;
-        let now = ctx.now();
-        let changes = ContactChanges {
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(Some(now)),
-            ..ContactChanges::default()
-        };
-        contacts::update(conn, &vis, id, before.version, &changes)?;
-        record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])
-    })
+    write::delete::<Contact>(conn, ctx, id, if_match)
 }
 
 /// Brings a deleted contact back (administrators).
 pub fn restore(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireContact> {
-    ctx.require_admin()?;
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let Some(before) = contacts::find_deleted(conn, &vis, id)? else {
-            return Ok(load(conn, &vis, id)?.to_wire()?);
-        };
-        let changes = ContactChanges {
-            updated_at: Some(ctx.now()),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(None),
-            ..ContactChanges::default()
-        };
-        let after = contacts::update(conn, &vis, id, before.version, &changes)?;
-        record(conn, ctx, ENTITY, id, AuditAction::Restore, vec![deleted_changed(false)])?;
-        Ok(after.to_wire()?)
-    })
+    write::restore::<Contact>(conn, ctx, id)
 }

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use kehu_core::ErrorCode;
-use kehu_core::api_key::role_scopes;
+use kehu_core::api_key::{Scope, role_scopes};
 use kehu_core::user::Role;
 use kehu_store::users::User;
 use kehu_store::{DbConnection, Visibility};
@@ -27,7 +27,7 @@ pub struct UserActor {
     /// Set when the caller authenticated with an API key rather than a session.
     pub api_key_id: Option<Uuid>,
     /// The key's own scopes; `None` for a session, which holds every scope of its role.
-    pub key_scopes: Option<Vec<String>>,
+    pub key_scopes: Option<Vec<Scope>>,
 }
 
 /// Who acts: a user, or the server itself (a named job).
@@ -154,7 +154,7 @@ impl Context {
     }
 
     /// What the caller may do: the role's scopes, narrowed to the key's scopes for an API key.
-    pub fn scopes(&self) -> Vec<String> {
+    pub fn scopes(&self) -> Vec<Scope> {
         let role = role_scopes(self.role());
         match self.user_actor().and_then(|u| u.key_scopes.as_ref()) {
             None => role,
@@ -164,16 +164,22 @@ impl Context {
 
     /// 403 unless the caller holds `scope`: `forbidden` when the role lacks it (a person can do
     /// nothing about that), `insufficient_scope` when only the API key does (a new key can).
-    pub fn require_scope(&self, scope: &str) -> AppResult<()> {
+    pub fn require_scope(&self, scope: Scope) -> AppResult<()> {
         self.require_user()?;
-        if !role_scopes(self.role()).iter().any(|s| s == scope) {
+        if !role_scopes(self.role()).contains(&scope) {
             return Err(AppError::forbidden("your role does not allow this"));
         }
-        if self.scopes().iter().any(|s| s == scope) {
+        if self.scopes().contains(&scope) {
             Ok(())
         } else {
-            Err(AppError::with_detail(ErrorCode::InsufficientScope, format!("this needs the scope {scope}")))
+            let detail = format!("this needs the scope {}", scope.as_str());
+            Err(AppError::with_detail(ErrorCode::InsufficientScope, detail))
         }
+    }
+
+    /// Whether the caller holds `scope` (a part of an answer that only some scopes see).
+    pub fn holds(&self, scope: Scope) -> bool {
+        self.scopes().contains(&scope)
     }
 
     /// 403 for API keys: some things only a person signed in may do (managing keys).

@@ -20,12 +20,13 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::audit::{deleted_changed, diff, record, snapshot};
+use crate::audit::{diff, record, snapshot};
 use crate::concurrency::check_version;
 use crate::context::Context;
 use crate::customers::check_assignee;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
+use crate::write::{self, Record};
 
 pub const ENTITY: &str = "lead";
 
@@ -181,11 +182,8 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateLead,
 ) -> AppResult<WireLead> {
-    write_transaction(conn, |conn| {
+    write::update::<Lead>(conn, ctx, id, if_match, |conn, before, before_wire| {
         let vis = ctx.visibility(conn)?;
-        let before = load_editable(conn, &vis, id)?;
-        check_version(if_match, before.version)?;
-        let before_wire = wire(conn, &before)?;
         let mut errors = body.check(before_wire.amount, before.currency.as_deref());
         if let Some(c) = body.customer_id.filter(|c| Some(*c) != before.customer_id.map(Uuid::from)) {
             writable_customer(conn, &vis, &mut errors, c)?;
@@ -204,7 +202,6 @@ pub fn update(
             return Err(AppError::invalid(errors.0));
         }
         let stage = before.stage()?;
-        let now = ctx.now();
         let title = body.title.as_ref().map(|t| t.trim().to_owned()).unwrap_or_else(|| before.title.clone());
         let mut changes = LeadChanges {
             title: Some(title.clone()),
@@ -215,8 +212,6 @@ pub fn update(
             competitor: body.competitor.as_ref().map(|c| trimmed(c.as_deref())),
             next_step: body.next_step.as_ref().map(|n| trimmed(n.as_deref())),
             search_text: Some(search_text(&title, prospect.as_ref())),
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
             ..LeadChanges::default()
         };
         if body.prospect.is_some() {
@@ -241,14 +236,7 @@ pub fn update(
             changes.amount_e4 = Some(amount_e4(body.amount.unwrap_or(before_wire.amount))?);
             changes.currency = Some(body.currency.clone().unwrap_or(before.currency.clone()));
         }
-        let after = leads::update(conn, id, before.version, &changes)?;
-        let after_wire = wire(conn, &after)?;
-        let changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
-        if !changed.is_empty() {
-            record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, "updated", &after_wire)?])?;
-        }
-        Ok(after_wire)
+        Ok(changes)
     })
 }
 
@@ -384,44 +372,43 @@ pub fn convert(conn: &mut DbConnection, ctx: &Context, id: Uuid, body: &ConvertL
 }
 
 pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option<i64>) -> AppResult<()> {
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = load_editable(conn, &vis, id)?;
-        check_version(if_match, before.version)?;
-        let now = ctx.now();
-        let changes = LeadChanges {
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(Some(now)),
-            ..LeadChanges::default()
-        };
-        let after = leads::update(conn, id, before.version, &changes)?;
-        record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])?;
-        let wire = wire(conn, &after)?;
-        outbox::insert(conn, &[event(ctx, "deleted", &wire)?])?;
-        Ok(())
-    })
+    write::delete::<Lead>(conn, ctx, id, if_match)
 }
 
 /// Brings a deleted lead back (administrators).
 pub fn restore(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireLead> {
-    ctx.require_admin()?;
-    write_transaction(conn, |conn| {
+    write::restore::<Lead>(conn, ctx, id)
+}
+
+impl Record for Lead {
+    type Wire = WireLead;
+    type Changes = LeadChanges;
+    const ENTITY: &'static str = ENTITY;
+
+    crate::bookkeeping!();
+
+    fn load_editable(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
         let vis = ctx.visibility(conn)?;
-        let Some(before) = leads::find_deleted(conn, &vis, id)? else {
-            let row = load(conn, &vis, id)?;
-            return wire(conn, &row);
-        };
-        let changes = LeadChanges {
-            updated_at: Some(ctx.now()),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(None),
-            ..LeadChanges::default()
-        };
-        let after = leads::update(conn, id, before.version, &changes)?;
-        record(conn, ctx, ENTITY, id, AuditAction::Restore, vec![deleted_changed(false)])?;
-        wire(conn, &after)
-    })
+        load_editable(conn, &vis, id)
+    }
+
+    fn load_deleted(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Option<Self>> {
+        let vis = ctx.visibility(conn)?;
+        Ok(leads::find_deleted(conn, &vis, id)?)
+    }
+
+    fn load_live(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load(conn, &vis, id)
+    }
+
+    fn wire(&self, conn: &mut DbConnection, _ctx: &Context) -> AppResult<WireLead> {
+        wire(conn, self)
+    }
+
+    fn save(&self, conn: &mut DbConnection, _ctx: &Context, changes: &LeadChanges) -> AppResult<Self> {
+        Ok(leads::update(conn, self.id.0, self.version, changes)?)
+    }
 }
 
 /// `GET /leads/board`: per open stage, how many leads, their sums per currency and the first
@@ -439,12 +426,10 @@ pub fn board(conn: &mut DbConnection, ctx: &Context, filter: &LeadFilter) -> App
             count += sum.count;
             let Some(code) = &sum.currency else { continue };
             let currency = Currency::parse(code).map_err(AppError::internal)?;
-            // weighted_e6 is Σ amount × 10⁴ × probability: ÷ 10⁶ is the amount × probability / 100.
-            let weighted = Decimal::from_i128_with_scale(i128::from(sum.weighted_e6), 6);
             totals.push(StageTotal {
                 currency: code.clone(),
                 amount: money::from_fixed4_at(sum.amount_e4, currency.exponent()),
-                weighted_amount: money::round_money(weighted, currency.exponent()),
+                weighted_amount: money::weighted_at(sum.weighted_e6, currency.exponent()),
             });
         }
         totals.sort_by(|a, b| a.currency.cmp(&b.currency));

@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod settings;
 pub mod teams;
 pub mod users;
+pub mod write;
 
 pub use context::Context;
 pub use error::{AppError, AppResult};

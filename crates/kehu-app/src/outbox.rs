@@ -28,3 +28,17 @@ pub fn event<T: serde::Serialize>(
         created_at: ctx.now(),
     })
 }
+
+/// Writes the `<entity>.<what>` event of [`event`] to the outbox; call inside the change's
+/// transaction.
+pub fn announce<T: serde::Serialize>(
+    conn: &mut kehu_store::DbConnection,
+    ctx: &Context,
+    entity: &str,
+    what: &str,
+    id: Uuid,
+    record: &T,
+) -> AppResult<()> {
+    kehu_store::outbox::insert(conn, &[event(ctx, entity, what, id, record)?])?;
+    Ok(())
+}

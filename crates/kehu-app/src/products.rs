@@ -18,10 +18,10 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::audit::{deleted_changed, diff, record, snapshot};
-use crate::concurrency::check_version;
+use crate::audit::{diff, record, snapshot};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
+use crate::write::{self, Record};
 
 pub const ENTITY: &str = "product";
 
@@ -159,6 +159,44 @@ fn changes_of(before: &Product, body: &UpdateProduct) -> AppResult<ProductChange
     })
 }
 
+impl Record for Product {
+    type Wire = WireProduct;
+    type Changes = ProductChanges;
+    const ENTITY: &'static str = ENTITY;
+    /// To a receiver that dropped the product on `product.deleted`, it is a product to take in
+    /// again.
+    const RESTORE_EVENT: Option<&'static str> = Some("updated");
+
+    crate::bookkeeping!();
+
+    fn load_editable(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        require_editor(ctx)?;
+        load(conn, id)
+    }
+
+    fn load_deleted(conn: &mut DbConnection, _ctx: &Context, id: Uuid) -> AppResult<Option<Self>> {
+        Ok(products::find_deleted(conn, id)?)
+    }
+
+    fn load_live(conn: &mut DbConnection, _ctx: &Context, id: Uuid) -> AppResult<Self> {
+        load(conn, id)
+    }
+
+    fn wire(&self, _conn: &mut DbConnection, ctx: &Context) -> AppResult<WireProduct> {
+        Ok(self.to_wire(cost_view(ctx))?)
+    }
+
+    /// Costs are audited and announced whoever changed the product.
+    fn announced(&self, _conn: &mut DbConnection, _ctx: &Context) -> AppResult<Option<WireProduct>> {
+        Ok(Some(self.to_wire(CostView::Shown)?))
+    }
+
+    /// A product restored while another has taken its SKU is refused (the unique index says so).
+    fn save(&self, conn: &mut DbConnection, _ctx: &Context, changes: &ProductChanges) -> AppResult<Self> {
+        products::update(conn, self.id.0, self.version, changes).map_err(sku_conflict)
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -166,10 +204,7 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateProduct,
 ) -> AppResult<WireProduct> {
-    require_editor(ctx)?;
-    write_transaction(conn, |conn| {
-        let before = load(conn, id)?;
-        check_version(if_match, before.version)?;
+    write::update::<Product>(conn, ctx, id, if_match, |conn, before, _| {
         let errors = body.check(CurrentPrices { currency: &before.currency, has_cost: before.cost_e4.is_some() });
         if !errors.is_empty() {
             return Err(AppError::invalid(errors.0));
@@ -179,61 +214,17 @@ pub fn update(
         {
             return Err(sku_taken());
         }
-        let now = ctx.now();
-        let mut changes = changes_of(&before, body)?;
-        changes.updated_at = Some(now);
-        changes.updated_by = Some(Some(Id(ctx.id())));
-        let after = products::update(conn, id, before.version, &changes).map_err(sku_conflict)?;
-        let (old, new) = (before.to_wire(CostView::Shown)?, after.to_wire(CostView::Shown)?);
-        let changed = diff(&snapshot(&old)?, &snapshot(&new)?);
-        if !changed.is_empty() {
-            record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, "updated", &after)?])?;
-        }
-        Ok(after.to_wire(cost_view(ctx))?)
+        changes_of(before, body)
     })
 }
 
 /// Soft delete: the product leaves the catalog and its SKU is free again; an administrator can
 /// restore it while no other product has taken the SKU.
 pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option<i64>) -> AppResult<()> {
-    require_editor(ctx)?;
-    write_transaction(conn, |conn| {
-        let before = load(conn, id)?;
-        check_version(if_match, before.version)?;
-        let now = ctx.now();
-        let changes = ProductChanges {
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(Some(now)),
-            ..ProductChanges::default()
-        };
-        let after = products::update(conn, id, before.version, &changes)?;
-        record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])?;
-        outbox::insert(conn, &[event(ctx, "deleted", &after)?])?;
-        Ok(())
-    })
+    write::delete::<Product>(conn, ctx, id, if_match)
 }
 
-/// Brings a deleted product back (administrators). Its event is `product.updated`: to a receiver
-/// that dropped the product on `product.deleted`, it is a product to take in again.
+/// Brings a deleted product back (administrators), announced as `product.updated`.
 pub fn restore(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireProduct> {
-    ctx.require_admin()?;
-    write_transaction(conn, |conn| {
-        let Some(before) = products::find_deleted(conn, id)? else {
-            // Restoring a live product changes nothing.
-            return Ok(load(conn, id)?.to_wire(cost_view(ctx))?);
-        };
-        let now = ctx.now();
-        let changes = ProductChanges {
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(None),
-            ..ProductChanges::default()
-        };
-        let after = products::update(conn, id, before.version, &changes).map_err(sku_conflict)?;
-        record(conn, ctx, ENTITY, id, AuditAction::Restore, vec![deleted_changed(false)])?;
-        outbox::insert(conn, &[event(ctx, "updated", &after)?])?;
-        Ok(after.to_wire(cost_view(ctx))?)
-    })
+    write::restore::<Product>(conn, ctx, id)
 }

@@ -52,12 +52,11 @@ fn fixed4(value: Decimal) -> AppResult<i64> {
     money::to_fixed4(value).map_err(AppError::internal)
 }
 
-/// The balance (× 10⁴) of a purchase with these sums, as [`balance_due`] defines it.
-fn balance_e4(status: PurchaseStatus, total: i64, returned: i64, paid: i64, refunded: i64) -> i64 {
-    if status == PurchaseStatus::Cancelled {
-        return 0;
-    }
-    (total - returned - (paid - refunded)).max(0)
+/// The balance (× 10⁴, as stored) of a purchase with these stored sums: the core's
+/// [`balance_due`], the one definition of what is owed.
+fn balance_e4(status: PurchaseStatus, total: i64, returned: i64, paid: i64, refunded: i64) -> AppResult<i64> {
+    let d = money::from_fixed4;
+    fixed4(balance_due(status, d(total), d(returned), d(paid), d(refunded)))
 }
 
 fn to_wire(row: &Purchase, parts: &Parts, today: chrono::NaiveDate) -> AppResult<WirePurchase> {
@@ -326,7 +325,13 @@ pub fn act(
         let now = ctx.now();
         let changes = PurchaseChanges {
             status: Some(next.as_str().to_owned()),
-            balance_e4: Some(balance_e4(next, before.total_e4, before.returned_e4, before.paid_e4, before.refunded_e4)),
+            balance_e4: Some(balance_e4(
+                next,
+                before.total_e4,
+                before.returned_e4,
+                before.paid_e4,
+                before.refunded_e4,
+            )?),
             updated_at: Some(now),
             updated_by: Some(Some(Id(ctx.id()))),
             ..PurchaseChanges::default()
@@ -391,7 +396,7 @@ pub fn pay(
         let paid = before.paid_e4 + amount;
         let changes = PurchaseChanges {
             paid_e4: Some(paid),
-            balance_e4: Some(balance_e4(status, before.total_e4, before.returned_e4, paid, before.refunded_e4)),
+            balance_e4: Some(balance_e4(status, before.total_e4, before.returned_e4, paid, before.refunded_e4)?),
             updated_at: Some(now),
             updated_by: Some(Some(Id(ctx.id()))),
             ..PurchaseChanges::default()
@@ -485,7 +490,7 @@ pub fn return_goods(
         let changes = PurchaseChanges {
             returned_e4: Some(returned),
             refunded_e4: Some(refunded),
-            balance_e4: Some(balance_e4(status, before.total_e4, returned, before.paid_e4, refunded)),
+            balance_e4: Some(balance_e4(status, before.total_e4, returned, before.paid_e4, refunded)?),
             updated_at: Some(now),
             updated_by: Some(Some(Id(ctx.id()))),
             ..PurchaseChanges::default()

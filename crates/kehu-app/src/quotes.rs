@@ -25,6 +25,7 @@ use crate::concurrency::check_version;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
+use crate::write::{self, Record};
 
 pub const ENTITY: &str = "quote";
 
@@ -344,11 +345,8 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateQuote,
 ) -> AppResult<WireQuote> {
-    write_transaction(conn, |conn| {
+    write::update::<Quote>(conn, ctx, id, if_match, |conn, before, before_wire| {
         let vis = ctx.visibility(conn)?;
-        let before = load_editable(conn, &vis, id)?;
-        check_version(if_match, before.version)?;
-        let before_wire = wire(conn, ctx, &before)?;
         if before_wire.status != QuoteStatus::Draft {
             return Err(refuse(
                 before_wire.status,
@@ -367,15 +365,12 @@ pub fn update(
         let Some(currency) = currency.filter(|_| errors.is_empty()) else {
             return Err(AppError::invalid(errors.0));
         };
-        let now = ctx.now();
         let mut changes = QuoteChanges {
             lead_id: body.lead_id.map(|l| l.map(Id)),
             contact_id: body.contact_id.map(|c| c.map(Id)),
             currency: Some(currency.code().to_owned()),
             valid_until: body.valid_until,
             terms: body.terms.as_ref().map(|t| trimmed(t.as_deref())),
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
             ..QuoteChanges::default()
         };
         if let Some(lines) = &lines {
@@ -387,16 +382,41 @@ pub fn update(
             changes.max_discount_e4 = Some(computed.max_discount_e4);
             quotes::replace_lines(conn, id, &computed.lines)?;
         }
-        let after = quotes::update_if(conn, id, before.version, Some(&before.status), &changes)?
-            .ok_or_else(|| AppError::internal("a quote changed within its own transaction"))?;
-        let after_wire = wire(conn, ctx, &after)?;
-        let changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
-        if !changed.is_empty() {
-            record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, "updated", &after_wire)?])?;
-        }
-        Ok(after_wire)
+        Ok(changes)
     })
+}
+
+impl Record for Quote {
+    type Wire = WireQuote;
+    type Changes = QuoteChanges;
+    const ENTITY: &'static str = ENTITY;
+
+    crate::bookkeeping!(kept);
+
+    fn load_editable(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load_editable(conn, &vis, id)
+    }
+
+    /// Quotes are cancelled, never deleted, so none is restored.
+    fn load_deleted(_conn: &mut DbConnection, _ctx: &Context, _id: Uuid) -> AppResult<Option<Self>> {
+        Ok(None)
+    }
+
+    fn load_live(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load(conn, &vis, id)
+    }
+
+    fn wire(&self, conn: &mut DbConnection, ctx: &Context) -> AppResult<WireQuote> {
+        wire(conn, ctx, self)
+    }
+
+    /// Written only while the quote has the status it was read with.
+    fn save(&self, conn: &mut DbConnection, _ctx: &Context, changes: &QuoteChanges) -> AppResult<Self> {
+        quotes::update_if(conn, self.id.0, self.version, Some(&self.status), changes)?
+            .ok_or_else(|| AppError::internal("a quote changed within its own transaction"))
+    }
 }
 
 /// What an action did: the quote as it is now, or for `revise` the new draft.

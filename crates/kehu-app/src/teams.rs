@@ -4,16 +4,15 @@ use kehu_core::ErrorCode;
 use kehu_core::audit::AuditAction;
 use kehu_core::team::{CreateTeam, Team as WireTeam, UpdateTeam};
 use kehu_core::validate::Errors;
-use kehu_store::db::write_transaction;
 use kehu_store::teams::{self, Team, TeamChanges};
 use kehu_store::types::Id;
 use kehu_store::{DbConnection, users};
 use uuid::Uuid;
 
-use crate::audit::{deleted_changed, diff, record, snapshot};
-use crate::concurrency::check_version;
+use crate::audit::{diff, record, snapshot};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
+use crate::write::{self, Record};
 
 pub const ENTITY: &str = "team";
 
@@ -46,8 +45,7 @@ fn check_refs(
 
 pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateTeam) -> AppResult<WireTeam> {
     ctx.require_admin()?;
-    let mut errors = Errors::default();
-    errors.text("/name", &body.name, 200);
+    let mut errors = body.check();
     check_refs(conn, &mut errors, body.parent_id, body.manager_id)?;
     if !errors.is_empty() {
         return Err(AppError::invalid(errors.0));
@@ -73,6 +71,47 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateTeam) -> AppR
     Ok(wire)
 }
 
+impl Record for Team {
+    type Wire = WireTeam;
+    type Changes = TeamChanges;
+    const ENTITY: &'static str = ENTITY;
+    // The directory is audited, not announced.
+    const ANNOUNCED: bool = false;
+
+    crate::bookkeeping!();
+
+    fn load_editable(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        ctx.require_admin()?;
+        load(conn, id, false)
+    }
+
+    fn load_deleted(conn: &mut DbConnection, _ctx: &Context, id: Uuid) -> AppResult<Option<Self>> {
+        let team = load(conn, id, true)?;
+        Ok(team.deleted_at.is_some().then_some(team))
+    }
+
+    fn load_live(conn: &mut DbConnection, _ctx: &Context, id: Uuid) -> AppResult<Self> {
+        load(conn, id, false)
+    }
+
+    fn wire(&self, _conn: &mut DbConnection, _ctx: &Context) -> AppResult<WireTeam> {
+        Ok(self.to_wire())
+    }
+
+    fn save(&self, conn: &mut DbConnection, _ctx: &Context, changes: &TeamChanges) -> AppResult<Self> {
+        Ok(teams::update(conn, self.id.0, self.version, changes)?)
+    }
+
+    /// A team that still has members or sub-teams stays: they would be orphaned.
+    fn check_delete(&self, conn: &mut DbConnection, _ctx: &Context) -> AppResult<()> {
+        let has_children = teams::subtree(conn, self.id.0)?.len() > 1;
+        if has_children || users::count_in_team(conn, self.id.0)? > 0 {
+            return Err(AppError::with_detail(ErrorCode::Conflict, "move the team's members and sub-teams first"));
+        }
+        Ok(())
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -80,14 +119,8 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateTeam,
 ) -> AppResult<WireTeam> {
-    ctx.require_admin()?;
-    write_transaction(conn, |conn| {
-        let before = load(conn, id, false)?;
-        check_version(if_match, before.version)?;
-        let mut errors = Errors::default();
-        if let Some(n) = &body.name {
-            errors.text("/name", n, 200);
-        }
+    write::update::<Team>(conn, ctx, id, if_match, |conn, _, _| {
+        let mut errors = body.check();
         check_refs(conn, &mut errors, body.parent_id.flatten(), body.manager_id.flatten())?;
         if let Some(Some(parent)) = body.parent_id {
             // A team may not sit below itself: that would make the tree a loop.
@@ -98,60 +131,20 @@ pub fn update(
         if !errors.is_empty() {
             return Err(AppError::invalid(errors.0));
         }
-        let changes = TeamChanges {
+        Ok(TeamChanges {
             name: body.name.as_ref().map(|n| n.trim().to_owned()),
             parent_id: body.parent_id.map(|p| p.map(Id)),
             manager_id: body.manager_id.map(|m| m.map(Id)),
-            updated_at: Some(ctx.now()),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: None,
-        };
-        let after = teams::update(conn, id, before.version, &changes)?;
-        let wire = after.to_wire();
-        record(conn, ctx, ENTITY, id, AuditAction::Update, diff(&snapshot(&before.to_wire())?, &snapshot(&wire)?))?;
-        Ok(wire)
+            ..TeamChanges::default()
+        })
     })
 }
 
 /// Soft delete. A team that still has members or sub-teams stays: they would be orphaned.
 pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option<i64>) -> AppResult<()> {
-    ctx.require_admin()?;
-    write_transaction(conn, |conn| {
-        let before = load(conn, id, false)?;
-        check_version(if_match, before.version)?;
-        let has_children = teams::subtree(conn, id)?.len() > 1;
-        if has_children || users::count_in_team(conn, id)? > 0 {
-            return Err(AppError::with_detail(ErrorCode::Conflict, "move the team's members and sub-teams first"));
-        }
-        let now = ctx.now();
-        let changes = TeamChanges {
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(Some(now)),
-            ..TeamChanges::default()
-        };
-        teams::update(conn, id, before.version, &changes)?;
-        let change = deleted_changed(true);
-        record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![change])
-    })
+    write::delete::<Team>(conn, ctx, id, if_match)
 }
 
 pub fn restore(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireTeam> {
-    ctx.require_admin()?;
-    write_transaction(conn, |conn| {
-        let before = load(conn, id, true)?;
-        if before.deleted_at.is_none() {
-            return Ok(before.to_wire());
-        }
-        let changes = TeamChanges {
-            updated_at: Some(ctx.now()),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(None),
-            ..TeamChanges::default()
-        };
-        let after = teams::update(conn, id, before.version, &changes)?;
-        let change = deleted_changed(false);
-        record(conn, ctx, ENTITY, id, AuditAction::Restore, vec![change])?;
-        Ok(after.to_wire())
-    })
+    write::restore::<Team>(conn, ctx, id)
 }

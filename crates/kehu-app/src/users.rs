@@ -1,12 +1,12 @@
 //! Users, managed by administrators; everyone signed in may read the directory.
 
 use kehu_core::audit::AuditAction;
-use kehu_core::user::{CreateUser, Locale, Role, UpdateUser, User as WireUser};
+use kehu_core::user::{ChangePassword, CreateUser, Role, UpdateMe, UpdateUser, User as WireUser};
 use kehu_core::validate::Errors;
 use kehu_core::{ErrorCode, FieldError};
 use kehu_store::db::write_transaction;
 use kehu_store::types::Id;
-use kehu_store::users::{self, NewUser, User, UserChanges, percent_to_e4};
+use kehu_store::users::{self, NewUser, User, UserChanges};
 use kehu_store::{DbConnection, StoreError, sessions, teams};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -30,21 +30,9 @@ fn taken() -> AppError {
     }
 }
 
-fn check_discount(errors: &mut Errors, value: Decimal) -> Option<i64> {
-    let e4 = if value.normalize().scale() <= 2 { percent_to_e4(value) } else { None };
-    match e4 {
-        Some(e4) if (0..=1_000_000).contains(&e4) => Some(e4),
-        _ => {
-            errors.add("/max_discount_percent", "out_of_range", "must be 0–100 with at most 2 decimals");
-            None
-        }
-    }
-}
-
-fn check_pool_cap(errors: &mut Errors, value: Option<i32>) {
-    if value.is_some_and(|c| c < 0) {
-        errors.add("/pool_cap", "out_of_range", "must be 0 or more");
-    }
+/// A discount limit as stored (× 10⁴); the body's check has made sure it fits.
+fn discount_e4(value: Decimal) -> AppResult<i64> {
+    kehu_core::money::to_fixed4(value).map_err(AppError::internal)
 }
 
 fn check_team(conn: &mut DbConnection, errors: &mut Errors, team: Option<Uuid>) -> AppResult<()> {
@@ -66,19 +54,12 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> AppResult<WireUser> {
 
 pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateUser) -> AppResult<WireUser> {
     ctx.require_admin()?;
-    let mut errors = Errors::default();
-    errors.email("/email", &body.email);
-    errors.text("/name", &body.name, 200);
-    errors.password("/password", &body.password);
-    let e4 = match body.max_discount_percent {
-        Some(d) => check_discount(&mut errors, d).unwrap_or(0),
-        None => 0,
-    };
-    check_pool_cap(&mut errors, body.pool_cap);
+    let mut errors = body.check();
     check_team(conn, &mut errors, body.team_id)?;
     if !errors.is_empty() {
         return Err(AppError::invalid(errors.0));
     }
+    let e4 = body.max_discount_percent.map(discount_e4).transpose()?.unwrap_or(0);
     let email = users::normalize_email(&body.email);
     if users::find_by_email(conn, &email)?.is_some() {
         return Err(taken());
@@ -132,26 +113,14 @@ pub fn update(
     write_transaction(conn, |conn| {
         let before = load(conn, id)?;
         check_version(if_match, before.version)?;
-        let mut errors = Errors::default();
-        if let Some(e) = &body.email {
-            errors.email("/email", e);
-        }
-        if let Some(n) = &body.name {
-            errors.text("/name", n, 200);
-        }
-        if let Some(p) = &body.password {
-            errors.password("/password", p);
-        }
-        let e4 = body.max_discount_percent.and_then(|d| check_discount(&mut errors, d));
-        if let Some(cap) = body.pool_cap {
-            check_pool_cap(&mut errors, cap);
-        }
+        let mut errors = body.check();
         if let Some(team) = body.team_id {
             check_team(conn, &mut errors, team)?;
         }
         if !errors.is_empty() {
             return Err(AppError::invalid(errors.0));
         }
+        let e4 = body.max_discount_percent.map(discount_e4).transpose()?;
         let email = body.email.as_deref().map(users::normalize_email);
         if let Some(e) = &email
             && users::find_by_email(conn, e)?.is_some_and(|other| other.id != before.id)
@@ -196,19 +165,12 @@ pub fn deactivate(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Op
 }
 
 /// The caller's own name and language.
-pub fn update_me(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    name: Option<&str>,
-    locale: Option<Locale>,
-) -> AppResult<User> {
-    let mut errors = Errors::default();
-    if let Some(n) = name {
-        errors.text("/name", n, 200);
-    }
+pub fn update_me(conn: &mut DbConnection, ctx: &Context, body: &UpdateMe) -> AppResult<User> {
+    let errors = body.check();
     if !errors.is_empty() {
         return Err(AppError::invalid(errors.0));
     }
+    let (name, locale) = (body.name.as_deref(), body.locale);
     write_transaction(conn, |conn| {
         let before = load(conn, ctx.id())?;
         let changes = UserChanges {
@@ -232,9 +194,9 @@ pub fn update_me(
 }
 
 /// Changes the caller's password after checking the current one; other sessions end.
-pub fn change_password(conn: &mut DbConnection, ctx: &Context, current: &str, new: &str) -> AppResult<()> {
-    let mut errors = Errors::default();
-    errors.password("/new", new);
+pub fn change_password(conn: &mut DbConnection, ctx: &Context, body: &ChangePassword) -> AppResult<()> {
+    let (current, new) = (body.current.as_str(), body.new.as_str());
+    let errors = body.check();
     if !errors.is_empty() {
         return Err(AppError::invalid(errors.0));
     }

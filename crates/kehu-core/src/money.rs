@@ -405,6 +405,13 @@ pub fn from_fixed4_at(stored: i64, exponent: u32) -> Decimal {
     round_money(from_fixed4(stored), exponent)
 }
 
+/// A sum of stored amounts (× 10⁴) each multiplied by a whole-number percentage, as the amount
+/// it weighs in a currency with `exponent` decimals: Σ amount × percent / 100, rounded half-up
+/// once (not once per term), so a column of a pipeline adds up to what its cards say.
+pub fn weighted_at(sum_e4_times_percent: i64, exponent: u32) -> Decimal {
+    round_money(Decimal::new(sum_e4_times_percent, FIXED4_SCALE + 2), exponent)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -434,6 +441,14 @@ mod tests {
 
     fn codes(errors: &Errors) -> Vec<(&str, &str)> {
         errors.0.iter().map(|e| (e.pointer.as_str(), e.code.as_str())).collect()
+    }
+
+    #[test]
+    fn weighted_sums_round_once() {
+        // 33.33 at 50 % and 0.01 at 50 %: 16.665 + 0.005 = 16.67 (rounding each would give 16.68).
+        let sum = 333_300 * 50 + 100 * 50;
+        assert_eq!(weighted_at(sum, 2), Decimal::new(1667, 2));
+        assert_eq!(weighted_at(1_000_000 * 25, 0), Decimal::from(25));
     }
 
     #[test]

@@ -36,6 +36,28 @@ pub struct CreateTeam {
     pub manager_id: Option<Uuid>,
 }
 
+/// The longest name of a team.
+pub const MAX_TEAM_NAME: usize = 200;
+
+impl CreateTeam {
+    /// The checks that need nothing but the body (whether parent and manager exist is the server's).
+    pub fn check(&self) -> crate::validate::Errors {
+        let mut errors = crate::validate::Errors::default();
+        errors.text("/name", &self.name, MAX_TEAM_NAME);
+        errors
+    }
+}
+
+impl UpdateTeam {
+    pub fn check(&self) -> crate::validate::Errors {
+        let mut errors = crate::validate::Errors::default();
+        if let Some(n) = &self.name {
+            errors.text("/name", n, MAX_TEAM_NAME);
+        }
+        errors
+    }
+}
+
 /// `PATCH /api/v1/teams/{id}` (JSON Merge Patch).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::patch::present;
+use crate::validate::Errors;
 
 /// What a user may do; see the product specification's visibility rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -182,6 +183,81 @@ pub struct UpdateMe {
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// The longest name of a user.
+pub const MAX_USER_NAME: usize = 200;
+
+/// A discount limit: 0–100 %, with at most 2 decimals.
+fn check_discount(errors: &mut Errors, value: Decimal) {
+    let ok = value.normalize().scale() <= 2 && value >= Decimal::ZERO && value <= Decimal::ONE_HUNDRED;
+    if !ok {
+        errors.add("/max_discount_percent", "out_of_range", "must be 0–100 with at most 2 decimals");
+    }
+}
+
+/// How many pool customers a user may hold: none is no limit, otherwise 0 or more.
+fn check_pool_cap(errors: &mut Errors, value: Option<i32>) {
+    if value.is_some_and(|c| c < 0) {
+        errors.add("/pool_cap", "out_of_range", "must be 0 or more");
+    }
+}
+
+impl CreateUser {
+    /// The checks that need nothing but the body (whether the team exists is the server's).
+    pub fn check(&self) -> Errors {
+        let mut errors = Errors::default();
+        errors.email("/email", &self.email);
+        errors.text("/name", &self.name, MAX_USER_NAME);
+        errors.password("/password", &self.password);
+        if let Some(d) = self.max_discount_percent {
+            check_discount(&mut errors, d);
+        }
+        check_pool_cap(&mut errors, self.pool_cap);
+        errors
+    }
+}
+
+impl UpdateUser {
+    /// The checks of the fields a patch changes.
+    pub fn check(&self) -> Errors {
+        let mut errors = Errors::default();
+        if let Some(e) = &self.email {
+            errors.email("/email", e);
+        }
+        if let Some(n) = &self.name {
+            errors.text("/name", n, MAX_USER_NAME);
+        }
+        if let Some(p) = &self.password {
+            errors.password("/password", p);
+        }
+        if let Some(d) = self.max_discount_percent {
+            check_discount(&mut errors, d);
+        }
+        if let Some(cap) = self.pool_cap {
+            check_pool_cap(&mut errors, cap);
+        }
+        errors
+    }
+}
+
+impl ChangePassword {
+    /// The new password's check (whether the current one is right is the server's to say).
+    pub fn check(&self) -> Errors {
+        let mut errors = Errors::default();
+        errors.password("/new", &self.new);
+        errors
+    }
+}
+
+impl UpdateMe {
+    pub fn check(&self) -> Errors {
+        let mut errors = Errors::default();
+        if let Some(n) = &self.name {
+            errors.text("/name", n, MAX_USER_NAME);
+        }
+        errors
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -30,6 +30,12 @@ pub struct ApiKey {
 }
 
 impl ApiKey {
+    /// The key's scopes. They were checked when the key was made; one the server no longer
+    /// knows grants nothing.
+    pub fn scopes(&self) -> Vec<kehu_core::api_key::Scope> {
+        self.scopes.split_whitespace().filter_map(kehu_core::api_key::Scope::parse).collect()
+    }
+
     pub fn scope_list(&self) -> Vec<String> {
         self.scopes.split_whitespace().map(str::to_owned).collect()
     }

@@ -3,7 +3,6 @@
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use kehu_core::user::{Locale, Me, Role};
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::db::{DbConnection, MultiBackend};
@@ -73,19 +72,6 @@ pub struct UserChanges {
     pub updated_by: Option<Option<Id>>,
 }
 
-/// Percentages are stored × 10 000; these convert exactly.
-pub fn percent_to_e4(p: Decimal) -> Option<i64> {
-    let scaled = p.checked_mul(Decimal::from(10_000))?;
-    if scaled.fract() != Decimal::ZERO {
-        return None;
-    }
-    i64::try_from(scaled).ok()
-}
-
-pub fn e4_to_percent(e4: i64) -> Decimal {
-    Decimal::new(e4, 4).normalize()
-}
-
 impl User {
     /// Whether this account may sign in and call the API.
     pub fn can_sign_in(&self) -> bool {
@@ -127,7 +113,7 @@ impl User {
             team_id: self.team_id.map(Uuid::from),
             active: self.active,
             locale: Locale::parse(&self.locale).unwrap_or_default(),
-            max_discount_percent: e4_to_percent(self.max_discount_e4),
+            max_discount_percent: kehu_core::money::from_fixed4(self.max_discount_e4).normalize(),
             pool_cap: self.pool_cap,
             version: self.version,
             created_at: Utc.from_utc_datetime(&self.created_at),

@@ -3,21 +3,22 @@
 use std::time::Duration;
 
 use kehu_client::WriteOptions;
-use kehu_core::api_key::{CreateApiKey, CreatedApiKey, RESOURCES, SPECIAL_SCOPES, all_scopes, role_scopes};
+use kehu_core::api_key::{CreateApiKey, CreatedApiKey, RESOURCES, SPECIAL_SCOPES, Scope, all_scopes, role_scopes};
+use kehu_core::user::Role;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::clipboard::copy_text;
-use crate::components::form::{FieldErrors, FieldSpec, FormAlert, Input, Label, SubmitButton, write_error};
+use crate::components::form::{
+    FieldErrors, FieldSpec, FormAlert, Input, Label, SubmitButton, check_errors, write_error,
+};
 use crate::components::icons::{Icon, icon};
 use crate::components::time::{self, Day};
 use crate::i18n::{I18n, Key, tr, use_i18n};
 use crate::session::use_session;
 
-/// The longest name the API takes.
-const MAX_NAME: usize = 100;
 /// How long "Copied" stays on the button.
 const COPIED_FOR: Duration = Duration::from_secs(3);
 
@@ -33,22 +34,18 @@ struct ScopeRow {
 
 /// The lines of the picker for someone who holds `held`; a kind of record they may neither read
 /// nor write is left out, since a key can never carry more than its owner holds.
-fn scope_rows(held: &[String]) -> Vec<ScopeRow> {
-    let holds = |scope: String| held.contains(&scope);
+fn scope_rows(held: &[Scope]) -> Vec<ScopeRow> {
+    let holds = |resource: &str, write: bool| Scope::of(resource, write).is_some_and(|s| held.contains(&s));
     RESOURCES
         .into_iter()
-        .map(|resource| ScopeRow {
-            resource,
-            read: holds(format!("{resource}:read")),
-            write: holds(format!("{resource}:write")),
-        })
+        .map(|resource| ScopeRow { resource, read: holds(resource, false), write: holds(resource, true) })
         .filter(|row| row.read || row.write)
         .collect()
 }
 
 /// The scopes outside the grid (reports, webhooks, administration) that `held` includes.
-fn special_scopes(held: &[String]) -> Vec<&'static str> {
-    SPECIAL_SCOPES.into_iter().filter(|s| held.iter().any(|h| h == s)).collect()
+fn special_scopes(held: &[Scope]) -> Vec<Scope> {
+    SPECIAL_SCOPES.into_iter().filter(|s| held.contains(s)).collect()
 }
 
 fn resource_label(resource: &'static str) -> Label {
@@ -69,12 +66,12 @@ fn resource_label(resource: &'static str) -> Label {
     Label::Key(key)
 }
 
-fn special_label(scope: &'static str) -> Label {
+fn special_label(scope: Scope) -> Label {
     match scope {
-        "analytics:read" => Label::Key(Key::ScopeAnalytics),
-        "webhooks:manage" => Label::Key(Key::ScopeWebhooks),
-        "admin" => Label::Key(Key::ScopeAdmin),
-        other => Label::Text(other.to_owned()),
+        Scope::AnalyticsRead => Label::Key(Key::ScopeAnalytics),
+        Scope::WebhooksManage => Label::Key(Key::ScopeWebhooks),
+        Scope::Admin => Label::Key(Key::ScopeAdmin),
+        other => Label::Text(other.as_str().to_owned()),
     }
 }
 
@@ -93,20 +90,15 @@ struct Checked {
     expires: Option<Day>,
 }
 
-/// The checks the server makes too, made first so the answer is immediate.
-fn check(name: &str, chosen: &[String], expiry: &str, today: Day) -> Result<Checked, Errors> {
-    let mut errors: Errors = Vec::new();
-    let name = name.trim();
-    if name.is_empty() {
-        errors.push(("/name".to_owned(), Key::ErrRequired));
-    } else if name.chars().count() > MAX_NAME {
-        errors.push(("/name".to_owned(), Key::ErrTooLong));
-    }
+/// The checks the server makes too (the shared ones of `kehu-core`, and the day of expiry),
+/// made first so the answer is immediate.
+fn check(name: &str, chosen: &[String], expiry: &str, today: Day, role: Role) -> Result<Checked, Errors> {
     // Sent in the API's order, whatever order they were ticked in.
-    let scopes: Vec<String> = all_scopes().into_iter().filter(|s| chosen.contains(s)).collect();
-    if scopes.is_empty() {
-        errors.push(("/scopes".to_owned(), Key::ErrNoScopes));
-    }
+    let scopes: Vec<String> =
+        all_scopes().into_iter().map(|s| s.as_str().to_owned()).filter(|s| chosen.contains(s)).collect();
+    let body = CreateApiKey { name: name.trim().to_owned(), scopes, expires_at: None };
+    let mut errors = merge_scope_errors(check_errors(body.check_fields(role)));
+    let CreateApiKey { name, scopes, .. } = body;
     let expires = match expiry.trim() {
         "" => None,
         text => match Day::parse(text) {
@@ -121,7 +113,7 @@ fn check(name: &str, chosen: &[String], expiry: &str, today: Day) -> Result<Chec
             }
         },
     };
-    if errors.is_empty() { Ok(Checked { name: name.to_owned(), scopes, expires }) } else { Err(errors) }
+    if errors.is_empty() { Ok(Checked { name, scopes, expires }) } else { Err(errors) }
 }
 
 /// The server names each refused scope (`/scopes/3`); the form has one place for all of them.
@@ -171,7 +163,9 @@ fn scope_box(scope: String, label: Signal<String>, chosen: RwSignal<Vec<String>>
 pub fn NewKeyForm(on_created: Callback<CreatedApiKey>, on_cancel: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let held = untrack(|| session.with_me(|m| m.map(|m| role_scopes(m.role)))).unwrap_or_default();
+    // Someone signed in has a role; the narrowest stands in until the session is known.
+    let role = untrack(|| session.with_me(|m| m.map(|m| m.role))).unwrap_or(Role::Service);
+    let held = role_scopes(role);
     let today = time::today();
     let name = RwSignal::new(String::new());
     let expiry = RwSignal::new(String::new());
@@ -189,7 +183,7 @@ pub fn NewKeyForm(on_created: Callback<CreatedApiKey>, on_cancel: Callback<()>) 
         if pending.get_untracked() {
             return;
         }
-        let checked = chosen.with_untracked(|c| check(&name.get_untracked(), c, &expiry.get_untracked(), today));
+        let checked = chosen.with_untracked(|c| check(&name.get_untracked(), c, &expiry.get_untracked(), today, role));
         let checked = match checked {
             Ok(checked) => checked,
             Err(fields) => return fail(fields),
@@ -250,6 +244,7 @@ pub fn NewKeyForm(on_created: Callback<CreatedApiKey>, on_cancel: Callback<()>) 
             .into_iter()
             .map(|scope| {
                 let label = special_label(scope);
+                let scope = scope.as_str();
                 let text = Signal::derive(move || label_text(i18n, &label));
                 view! {
                     <li>
@@ -435,8 +430,6 @@ pub fn SecretPanel(name: String, secret: String, on_done: Callback<()>) -> impl 
 
 #[cfg(test)]
 mod tests {
-    use kehu_core::user::Role;
-
     use super::*;
 
     fn day(year: u32, month: u32, day: u32) -> Day {
@@ -450,7 +443,7 @@ mod tests {
         assert_eq!(customers, Some(&ScopeRow { resource: "customers", read: true, write: false }));
         assert!(!service.iter().any(|r| r.resource == "leads"), "{service:?}");
         assert!(special_scopes(&role_scopes(Role::Service)).is_empty());
-        assert_eq!(special_scopes(&role_scopes(Role::Sales)), ["analytics:read"]);
+        assert_eq!(special_scopes(&role_scopes(Role::Sales)), [Scope::AnalyticsRead]);
         // An administrator is offered every scope there is.
         let admin = role_scopes(Role::Admin);
         let offered = scope_rows(&admin).iter().map(|r| usize::from(r.read) + usize::from(r.write)).sum::<usize>()
@@ -462,22 +455,32 @@ mod tests {
     fn the_form_is_checked_before_sending() {
         let today = day(2026, 3, 10);
         let chosen = vec!["leads:write".to_owned(), "customers:read".to_owned()];
-        let ok = check(" Website ", &chosen, "2026-03-10", today).expect("valid");
+        let ok = check(" Website ", &chosen, "2026-03-10", today, Role::Sales).expect("valid");
         assert_eq!(ok.name, "Website");
         assert_eq!(ok.scopes, ["customers:read", "leads:write"]);
         assert_eq!(ok.expires, Some(today));
-        assert_eq!(check("x", &chosen, "", today).map(|c| c.expires), Ok(None));
+        assert_eq!(check("x", &chosen, "", today, Role::Sales).map(|c| c.expires), Ok(None));
 
         let pointers = |r: Result<Checked, Errors>| r.err().unwrap_or_default();
         assert_eq!(
-            pointers(check(" ", &[], "2026-03-09", today)),
+            pointers(check(" ", &[], "2026-03-09", today, Role::Sales)),
             [
                 ("/name".to_owned(), Key::ErrRequired),
                 ("/scopes".to_owned(), Key::ErrNoScopes),
                 ("/expires_at".to_owned(), Key::ErrDateInPast),
             ]
         );
-        assert_eq!(pointers(check(&"x".repeat(101), &chosen, "", today)), [("/name".to_owned(), Key::ErrTooLong)]);
+        assert_eq!(
+            pointers(check(&"x".repeat(101), &chosen, "", today, Role::Sales)),
+            [("/name".to_owned(), Key::ErrTooLong)]
+        );
+        // The role's own scopes only, by the same check the server makes.
+        let admins_only = vec!["users:write".to_owned()];
+        assert_eq!(
+            pointers(check("x", &admins_only, "", today, Role::Sales)),
+            [("/scopes".to_owned(), Key::ErrScopeNotHeld)]
+        );
+        assert!(check("x", &admins_only, "", today, Role::Admin).is_ok());
     }
 
     #[test]

@@ -1,10 +1,10 @@
-use kehu_core::user::{ChangePassword, MIN_PASSWORD_LEN, UpdateMe};
+use kehu_core::user::{ChangePassword, UpdateMe};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::form::{
-    Choice, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, SuccessAlert, write_error,
+    Choice, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, SuccessAlert, check_errors, write_error,
 };
 use crate::components::shell::{AccountTabs, SignOutButton};
 use crate::components::states::PageHead;
@@ -73,8 +73,9 @@ fn ProfileForm() -> impl IntoView {
         }
         saved.set(false);
         let text = name.get_untracked().trim().to_owned();
-        if text.is_empty() {
-            errors.set(vec![("/name".to_owned(), Key::ErrRequired)]);
+        let found = check_errors(UpdateMe { name: Some(text.clone()), locale: None }.check());
+        if !found.is_empty() {
+            errors.set(found);
             form_error.set(Some(Key::ErrCheckFields));
             return;
         }
@@ -134,16 +135,19 @@ fn ProfileForm() -> impl IntoView {
     }
 }
 
-/// The checks made before sending: the new password long enough and typed the same twice.
+/// The checks made before sending: the server's check of the new password (from `kehu-core`),
+/// and the form's own: the current one given, the new one typed the same twice.
 fn check_password(current: &str, new: &str, confirm: &str) -> Vec<(String, Key)> {
     let mut errors = Vec::new();
     if current.is_empty() {
         errors.push(("/current".to_owned(), Key::ErrRequired));
     }
+    let body = ChangePassword { current: current.to_owned(), new: new.to_owned() };
+    let found = check_errors(body.check());
     if new.is_empty() {
         errors.push(("/new".to_owned(), Key::ErrRequired));
-    } else if new.chars().count() < MIN_PASSWORD_LEN {
-        errors.push(("/new".to_owned(), Key::ErrPasswordTooShort));
+    } else if !found.is_empty() {
+        errors.extend(found);
     } else if new != confirm {
         errors.push(("/confirm".to_owned(), Key::ErrPasswordMismatch));
     }

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::components::dialog::confirm;
-use crate::components::form::{Choice, FieldErrors, FieldSpec, FormAlert, SubmitButton, write_error};
+use crate::components::form::{Choice, FieldErrors, FieldSpec, FormAlert, SubmitButton, check_errors, write_error};
 use crate::components::notice::{Notice, use_notices};
 use crate::components::states::{AdminOnly, LoadFailed, Loading, PageHead};
 use crate::data::{load_directory, tree_order};
@@ -158,18 +158,18 @@ fn TeamForm(team: Option<Team>, teams: Vec<Team>, users: Vec<User>) -> impl Into
         if pending.get_untracked() {
             return;
         }
-        let text = name.get_untracked().trim().to_owned();
-        if text.is_empty() {
-            errors.set(vec![("/name".to_owned(), Key::ErrRequired)]);
+        let (parent_id, manager_id) = (pick(&parent.get_untracked()), pick(&manager.get_untracked()));
+        let body = CreateTeam { name: name.get_untracked().trim().to_owned(), parent_id, manager_id };
+        // The server's own check of a team (a name, not too long); whether the parent and the
+        // manager still exist is the server's to say.
+        let found = check_errors(body.check());
+        if !found.is_empty() {
+            errors.set(found);
             form_error.set(Some(Key::ErrCheckFields));
             return;
         }
         errors.set(Vec::new());
-        let checked = Checked {
-            name: text,
-            parent_id: pick(&parent.get_untracked()),
-            manager_id: pick(&manager.get_untracked()),
-        };
+        let checked = Checked { name: body.name, parent_id, manager_id };
         send(match team.get_value() {
             None => Write::Create(checked),
             Some(team) => Write::Update(team, checked),

@@ -3,7 +3,7 @@ use std::str::FromStr;
 use kehu_client::{Client, ClientError, WriteOptions};
 use kehu_core::ErrorCode;
 use kehu_core::team::Team;
-use kehu_core::user::{CreateUser, MIN_PASSWORD_LEN, Role, UpdateUser, User};
+use kehu_core::user::{CreateUser, Role, UpdateUser, User};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::components::dialog::confirm;
-use crate::components::form::{Choice, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, write_error};
+use crate::components::form::{
+    Choice, FieldErrors, FieldSpec, FormAlert, Input, SubmitButton, field_error_key, write_error,
+};
 use crate::components::notice::{Notice, use_notices};
 use crate::components::states::{AdminOnly, LoadFailed, Loading, PageHead};
 use crate::data::{load_directory, tree_order};
@@ -95,76 +97,72 @@ struct Checked {
 
 type Errors = Vec<(String, Key)>;
 
-/// The checks the server would make anyway, made first so a phone on a slow network gets its
-/// answer at once. A new user needs a password; an edit sets one only when it is filled in.
-fn check(draft: &Draft, creating: bool) -> Result<Checked, Errors> {
-    let mut errors: Errors = Vec::new();
-    let mut fail = |pointer: &str, key: Key| errors.push((pointer.to_owned(), key));
+/// The form's fields, top to bottom: problems are listed in this order.
+const FIELDS: [&str; 7] = ["/email", "/name", "/role", "/password", "/team_id", "/max_discount_percent", "/pool_cap"];
 
+/// The checks the server would make anyway (the shared ones of `kehu-core`), made first so a phone
+/// on a slow network gets its answer at once. A new user needs a password; an edit sets one only
+/// when it is filled in.
+fn check(draft: &Draft, creating: bool) -> Result<Checked, Errors> {
     let email = draft.email.trim().to_owned();
-    if email.is_empty() {
-        fail("/email", Key::ErrRequired);
-    } else if !looks_like_email(&email) {
-        fail("/email", Key::ErrInvalidEmail);
-    }
     let name = draft.name.trim().to_owned();
-    if name.is_empty() {
-        fail("/name", Key::ErrRequired);
-    }
-    if draft.role.is_none() {
-        fail("/role", Key::ErrRequired);
-    }
     let password = (!draft.password.is_empty()).then(|| draft.password.clone());
-    match &password {
-        None if creating => fail("/password", Key::ErrRequired),
-        Some(p) if p.chars().count() < MIN_PASSWORD_LEN => fail("/password", Key::ErrPasswordTooShort),
-        _ => {}
-    }
     let team_id = match draft.team.as_str() {
         "" => None,
         id => Uuid::parse_str(id).ok(),
     };
+    // What the boxes hold as values; text that is no number at all is the form's own problem.
+    let mut errors: Errors = Vec::new();
     let discount = match draft.discount.trim() {
         "" if creating => None,
         "" => {
-            fail("/max_discount_percent", Key::ErrRequired);
+            errors.push(("/max_discount_percent".to_owned(), Key::ErrRequired));
             None
         }
-        text => match Decimal::from_str(text) {
-            Ok(d) if d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED => Some(d),
-            Ok(_) => {
-                fail("/max_discount_percent", Key::ErrPercentRange);
-                None
-            }
-            Err(_) => {
-                fail("/max_discount_percent", Key::ErrNotANumber);
-                None
-            }
-        },
+        text => Decimal::from_str(text)
+            .map_err(|_| errors.push(("/max_discount_percent".to_owned(), Key::ErrNotANumber)))
+            .ok(),
     };
     let pool_cap = match draft.pool_cap.trim() {
         "" => None,
-        text => match text.parse::<i32>() {
-            Ok(n) if n >= 0 => Some(n),
-            _ => {
-                fail("/pool_cap", Key::ErrWholeNumber);
-                None
-            }
-        },
+        text => text.parse::<i32>().map_err(|_| errors.push(("/pool_cap".to_owned(), Key::ErrWholeNumber))).ok(),
     };
+    if draft.role.is_none() {
+        errors.push(("/role".to_owned(), Key::ErrRequired));
+    }
+    let found = if creating {
+        let role = draft.role.unwrap_or(Role::Sales);
+        let password = password.clone().unwrap_or_default();
+        let (email, name) = (email.clone(), name.clone());
+        CreateUser { email, name, role, password, team_id, locale: None, max_discount_percent: discount, pool_cap }
+            .check()
+    } else {
+        let (email, name) = (Some(email.clone()), Some(name.clone()));
+        let pool_cap = Some(pool_cap);
+        UpdateUser {
+            email,
+            name,
+            password: password.clone(),
+            max_discount_percent: discount,
+            pool_cap,
+            ..UpdateUser::default()
+        }
+        .check()
+    };
+    for e in found.0 {
+        let key = match (e.pointer.as_str(), e.code.as_str()) {
+            ("/email", _) if email.is_empty() => Key::ErrRequired,
+            ("/password", _) if password.is_none() => Key::ErrRequired,
+            ("/max_discount_percent", "out_of_range") => Key::ErrPercentRange,
+            ("/pool_cap", "out_of_range") => Key::ErrWholeNumber,
+            (pointer, code) => field_error_key(pointer, code),
+        };
+        errors.push((e.pointer, key));
+    }
+    errors.sort_by_key(|(pointer, _)| FIELDS.iter().position(|f| f == pointer));
     match draft.role {
         Some(role) if errors.is_empty() => Ok(Checked { email, name, role, password, team_id, discount, pool_cap }),
         _ => Err(errors),
-    }
-}
-
-/// Catches slips of the finger; the server decides what an address really is.
-fn looks_like_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !s.contains(char::is_whitespace)
-        }
-        None => false,
     }
 }
 

@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use kehu_core::Problem;
 use kehu_core::activity::{Activity, ActivityKind, CreateActivity, UpdateActivity};
+use kehu_core::api_key::Scope;
 use kehu_core::list::List;
 use kehu_store::activities::{ActivityFilter, ActivitySort};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -60,7 +61,7 @@ async fn list_activities(
     who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Activity>>> {
-    who.require_scope("activities:read")?;
+    who.require_scope(Scope::ActivitiesRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = ActivityFilter {
         customer_id: list.filter_uuid("customer_id")?,
@@ -95,7 +96,7 @@ async fn create_activity(
     req: HttpRequest,
     body: Body<CreateActivity>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("activities:write")?;
+    who.require_scope(Scope::ActivitiesWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -118,7 +119,7 @@ async fn create_activity(
 )]
 #[get("/activities/{id}")]
 async fn get_activity(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("activities:read")?;
+    who.require_scope(Scope::ActivitiesRead)?;
     let id = id.into_inner();
     let activity = state.db(move |conn| activities::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(activity.version)).json(activity))
@@ -146,7 +147,7 @@ async fn update_activity(
     id: web::Path<Uuid>,
     body: Body<UpdateActivity>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("activities:write")?;
+    who.require_scope(Scope::ActivitiesWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let activity = state.db(move |conn| activities::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(activity.version)).json(activity))
@@ -171,7 +172,7 @@ async fn delete_activity(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("activities:write")?;
+    who.require_scope(Scope::ActivitiesWrite)?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     state.db(move |conn| activities::delete(conn, &who, id, expected)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -190,7 +191,7 @@ async fn delete_activity(
 )]
 #[post("/activities/{id}/complete")]
 async fn complete_activity(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("activities:write")?;
+    who.require_scope(Scope::ActivitiesWrite)?;
     let id = id.into_inner();
     let activity = state.db(move |conn| activities::complete(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(activity.version)).json(activity))

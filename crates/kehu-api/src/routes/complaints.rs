@@ -4,6 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use kehu_core::Problem;
+use kehu_core::api_key::Scope;
 use kehu_core::complaint::{
     AssignComplaint, CloseComplaint, Comment, Complaint, ComplaintCategory, ComplaintStatus, CreateComment,
     CreateComplaint, Priority, ReopenComplaint, ResolveComplaint, UpdateComplaint,
@@ -79,7 +80,7 @@ async fn list_complaints(
     who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Complaint>>> {
-    who.require_scope("complaints:read")?;
+    who.require_scope(Scope::ComplaintsRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let mut unassigned = false;
     let filter = ComplaintFilter {
@@ -117,7 +118,7 @@ async fn create_complaint(
     req: HttpRequest,
     body: Body<CreateComplaint>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("complaints:write")?;
+    who.require_scope(Scope::ComplaintsWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -140,7 +141,7 @@ async fn create_complaint(
 )]
 #[get("/complaints/{id}")]
 async fn get_complaint(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("complaints:read")?;
+    who.require_scope(Scope::ComplaintsRead)?;
     let id = id.into_inner();
     let complaint = state.db(move |conn| complaints::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(complaint.version)).json(complaint))
@@ -169,7 +170,7 @@ async fn update_complaint(
     id: web::Path<Uuid>,
     body: Body<UpdateComplaint>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("complaints:write")?;
+    who.require_scope(Scope::ComplaintsWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let complaint = state.db(move |conn| complaints::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(complaint.version)).json(complaint))
@@ -177,7 +178,7 @@ async fn update_complaint(
 
 /// Runs an action under the request's Idempotency-Key.
 async fn run(state: web::Data<AppState>, who: Caller, req: HttpRequest, id: Uuid, act: Act) -> ApiResult<HttpResponse> {
-    who.require_scope("complaints:write")?;
+    who.require_scope(Scope::ComplaintsWrite)?;
     let expected = if_match(&req)?;
     let body = match &act {
         Act::Acknowledge | Act::Start => serde_json::Value::Null,
@@ -366,7 +367,7 @@ async fn list_comments(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<List<Comment>>> {
-    who.require_scope("complaints:read")?;
+    who.require_scope(Scope::ComplaintsRead)?;
     let list = ListRequest::parse(&req, &[("created_at", ())], &[])?;
     let (id, page) = (id.into_inner(), list.page.clone());
     let paged = state.db(move |conn| complaints::comments(conn, &who, id, &page)).await?;
@@ -394,7 +395,7 @@ async fn add_comment(
     id: web::Path<Uuid>,
     body: Body<CreateComment>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("complaints:write")?;
+    who.require_scope(Scope::ComplaintsWrite)?;
     let (id, body) = (id.into_inner(), body.into_inner());
     let canonical = serde_json::to_string(&(id, &body)).map_err(ApiError::internal)?;
     let owner = who.id();

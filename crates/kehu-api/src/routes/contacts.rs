@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use kehu_core::Problem;
+use kehu_core::api_key::Scope;
 use kehu_core::contact::{Contact, CreateContact, UpdateContact};
 use kehu_core::list::List;
 use kehu_store::contacts::{ContactFilter, ContactSort};
@@ -56,7 +57,7 @@ fn contact_filter<S: Copy>(list: &ListRequest<S>) -> ApiResult<ContactFilter> {
 )]
 #[get("/contacts/export.csv")]
 async fn export_contacts(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
-    who.require_scope("contacts:read")?;
+    who.require_scope(Scope::ContactsRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let (filter, sort, dir) = (contact_filter(&list)?, list.sort, list.dir);
     let defs = state.db(|conn| kehu_app::settings::custom_fields(conn, "contacts")).await?;
@@ -100,7 +101,7 @@ async fn list_contacts(
     who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Contact>>> {
-    who.require_scope("contacts:read")?;
+    who.require_scope(Scope::ContactsRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = contact_filter(&list)?;
     let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
@@ -128,7 +129,7 @@ async fn create_contact(
     req: HttpRequest,
     body: Body<CreateContact>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("contacts:write")?;
+    who.require_scope(Scope::ContactsWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -151,7 +152,7 @@ async fn create_contact(
 )]
 #[get("/contacts/{id}")]
 async fn get_contact(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("contacts:read")?;
+    who.require_scope(Scope::ContactsRead)?;
     let id = id.into_inner();
     let contact = state.db(move |conn| contacts::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(contact.version)).json(contact))
@@ -179,7 +180,7 @@ async fn update_contact(
     id: web::Path<Uuid>,
     body: Body<UpdateContact>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("contacts:write")?;
+    who.require_scope(Scope::ContactsWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let contact = state.db(move |conn| contacts::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(contact.version)).json(contact))
@@ -204,7 +205,7 @@ async fn delete_contact(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("contacts:write")?;
+    who.require_scope(Scope::ContactsWrite)?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     state.db(move |conn| contacts::delete(conn, &who, id, expected)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -223,7 +224,7 @@ async fn delete_contact(
 )]
 #[post("/contacts/{id}/restore")]
 async fn restore_contact(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("contacts:write")?;
+    who.require_scope(Scope::ContactsWrite)?;
     let id = id.into_inner();
     let contact = state.db(move |conn| contacts::restore(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(contact.version)).json(contact))

@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
 use kehu_core::Problem;
+use kehu_core::api_key::Scope;
 use kehu_core::customer::{
     AssignCustomer, CreateCustomer, Customer, CustomerKind, CustomerLevel, CustomerOverview, CustomerSource,
     LifecycleStage, MergeCustomers, ReassignCustomers, Reassigned, UpdateCustomer,
@@ -139,7 +140,7 @@ async fn list_customers(
     who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Customer>>> {
-    who.require_scope("customers:read")?;
+    who.require_scope(Scope::CustomersRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = customer_filter(&list, who.id())?;
     let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
@@ -162,7 +163,7 @@ async fn list_customers(
 )]
 #[get("/customers/export.csv")]
 async fn export_customers(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:read")?;
+    who.require_scope(Scope::CustomersRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = customer_filter(&list, who.id())?;
     let (sort, dir) = (list.sort, list.dir);
@@ -203,7 +204,7 @@ async fn create_customer(
     req: HttpRequest,
     body: Body<CreateCustomer>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -226,7 +227,7 @@ async fn create_customer(
 )]
 #[get("/customers/{id}")]
 async fn get_customer(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:read")?;
+    who.require_scope(Scope::CustomersRead)?;
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
@@ -248,7 +249,7 @@ async fn customer_overview(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<CustomerOverview>> {
-    who.require_scope("customers:read")?;
+    who.require_scope(Scope::CustomersRead)?;
     let id = id.into_inner();
     Ok(web::Json(state.db(move |conn| customers::overview(conn, &who, id)).await?))
 }
@@ -275,7 +276,7 @@ async fn update_customer(
     id: web::Path<Uuid>,
     body: Body<UpdateCustomer>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let customer = state.db(move |conn| customers::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
@@ -300,7 +301,7 @@ async fn delete_customer(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     state.db(move |conn| customers::delete(conn, &who, id, expected)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -319,7 +320,7 @@ async fn delete_customer(
 )]
 #[post("/customers/{id}/restore")]
 async fn restore_customer(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::restore(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
@@ -339,7 +340,7 @@ async fn restore_customer(state: web::Data<AppState>, who: Caller, id: web::Path
 )]
 #[post("/customers/{id}/claim")]
 async fn claim_customer(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::claim(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
@@ -358,7 +359,7 @@ async fn claim_customer(state: web::Data<AppState>, who: Caller, id: web::Path<U
 )]
 #[post("/customers/{id}/release")]
 async fn release_customer(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let id = id.into_inner();
     let customer = state.db(move |conn| customers::release(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
@@ -384,7 +385,7 @@ async fn assign_customer(
     id: web::Path<Uuid>,
     body: Body<AssignCustomer>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let (id, body) = (id.into_inner(), body.into_inner());
     let customer = state.db(move |conn| customers::assign(conn, &who, id, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
@@ -410,7 +411,7 @@ async fn merge_customers(
     id: web::Path<Uuid>,
     body: Body<MergeCustomers>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let (id, body) = (id.into_inner(), body.into_inner());
     let customer = state.db(move |conn| customers::merge(conn, &who, id, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(customer.version)).json(customer))
@@ -435,7 +436,7 @@ async fn reassign_customers(
     req: HttpRequest,
     body: Body<ReassignCustomers>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::CustomersWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();

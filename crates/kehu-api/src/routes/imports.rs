@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
+use kehu_core::api_key::Scope;
 use kehu_core::import::{Import, ImportResource};
 use kehu_core::{ErrorCode, Problem};
 use std::io::Write;
@@ -48,8 +49,8 @@ async fn create_import(
         .and_then(ImportResource::parse)
         .ok_or_else(|| ApiError::with_detail(ErrorCode::InvalidParameter, "resource must be customers or contacts"))?;
     who.require_scope(match resource {
-        ImportResource::Customers => "customers:write",
-        ImportResource::Contacts => "contacts:write",
+        ImportResource::Customers => Scope::CustomersWrite,
+        ImportResource::Contacts => Scope::ContactsWrite,
     })?;
     let dry_run = list.filter_bool("dry_run")?.unwrap_or(false);
 

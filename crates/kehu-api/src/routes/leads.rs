@@ -3,6 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use kehu_core::Problem;
+use kehu_core::api_key::Scope;
 use kehu_core::customer::CustomerSource;
 use kehu_core::lead::{ChangeStage, ConvertLead, CreateLead, Lead, LeadBoard, LeadConversion, LeadStage, UpdateLead};
 use kehu_core::list::List;
@@ -96,7 +97,7 @@ fn with_team(
 )]
 #[get("/leads/board")]
 async fn lead_board(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<LeadBoard>> {
-    who.require_scope("leads:read")?;
+    who.require_scope(Scope::LeadsRead)?;
     let list = ListRequest::parse(&req, &SORTS, &["owner_id", "team_id", "q", "source"])?;
     let (filter, team) = lead_filter(&list, &who)?;
     let board = state
@@ -133,7 +134,7 @@ async fn lead_board(state: web::Data<AppState>, who: Caller, req: HttpRequest) -
 )]
 #[get("/leads")]
 async fn list_leads(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<Lead>>> {
-    who.require_scope("leads:read")?;
+    who.require_scope(Scope::LeadsRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let (filter, team) = lead_filter(&list, &who)?;
     let (page, sort, dir, total): (Page, _, _, _) = (list.page.clone(), list.sort, list.dir, list.with_total);
@@ -166,7 +167,7 @@ async fn create_lead(
     req: HttpRequest,
     body: Body<CreateLead>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("leads:write")?;
+    who.require_scope(Scope::LeadsWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -189,7 +190,7 @@ async fn create_lead(
 )]
 #[get("/leads/{id}")]
 async fn get_lead(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("leads:read")?;
+    who.require_scope(Scope::LeadsRead)?;
     let id = id.into_inner();
     let lead = state.db(move |conn| leads::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(lead.version)).json(lead))
@@ -217,7 +218,7 @@ async fn update_lead(
     id: web::Path<Uuid>,
     body: Body<UpdateLead>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("leads:write")?;
+    who.require_scope(Scope::LeadsWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let lead = state.db(move |conn| leads::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(lead.version)).json(lead))
@@ -242,7 +243,7 @@ async fn delete_lead(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("leads:write")?;
+    who.require_scope(Scope::LeadsWrite)?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     state.db(move |conn| leads::delete(conn, &who, id, expected)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -261,7 +262,7 @@ async fn delete_lead(
 )]
 #[post("/leads/{id}/restore")]
 async fn restore_lead(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("leads:write")?;
+    who.require_scope(Scope::LeadsWrite)?;
     let id = id.into_inner();
     let lead = state.db(move |conn| leads::restore(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(lead.version)).json(lead))
@@ -290,7 +291,7 @@ async fn change_lead_stage(
     id: web::Path<Uuid>,
     body: Body<ChangeStage>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("leads:write")?;
+    who.require_scope(Scope::LeadsWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let lead = state.db(move |conn| leads::change_stage(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(lead.version)).json(lead))
@@ -318,8 +319,8 @@ async fn convert_lead(
     id: web::Path<Uuid>,
     body: Body<ConvertLead>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("leads:write")?;
-    who.require_scope("customers:write")?;
+    who.require_scope(Scope::LeadsWrite)?;
+    who.require_scope(Scope::CustomersWrite)?;
     let (id, body) = (id.into_inner(), body.into_inner());
     let canonical = serde_json::to_string(&(id, &body)).map_err(ApiError::internal)?;
     let owner = who.id();

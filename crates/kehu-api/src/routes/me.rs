@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/me")]
 async fn me(principal: Caller) -> ApiResult<web::Json<Me>> {
-    let scopes = principal.scopes();
+    let scopes = kehu_core::api_key::scope_names(&principal.scopes());
     let user = principal.user().ok_or_else(|| ApiError::unauthenticated("sign in"))?;
     Ok(web::Json(user.to_me(scopes)?))
 }
@@ -43,9 +43,9 @@ async fn me(principal: Caller) -> ApiResult<web::Json<Me>> {
 )]
 #[patch("/me")]
 async fn update_me(state: web::Data<AppState>, who: Caller, body: Body<UpdateMe>) -> ApiResult<web::Json<Me>> {
-    let scopes = who.scopes();
+    let scopes = kehu_core::api_key::scope_names(&who.scopes());
     let body = body.into_inner();
-    let user = state.db(move |conn| users::update_me(conn, &who, body.name.as_deref(), body.locale)).await?;
+    let user = state.db(move |conn| users::update_me(conn, &who, &body)).await?;
     Ok(web::Json(user.to_me(scopes)?))
 }
 
@@ -66,6 +66,6 @@ async fn change_password(
     body: Body<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    state.db(move |conn| users::change_password(conn, &who, &body.current, &body.new)).await?;
+    state.db(move |conn| users::change_password(conn, &who, &body)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

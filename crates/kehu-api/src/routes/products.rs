@@ -3,6 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use kehu_core::Problem;
+use kehu_core::api_key::Scope;
 use kehu_core::list::List;
 use kehu_core::money::Currency;
 use kehu_core::product::{CreateProduct, Product, UpdateProduct};
@@ -70,7 +71,7 @@ async fn list_products(
     who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Product>>> {
-    who.require_scope("products:read")?;
+    who.require_scope(Scope::ProductsRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = product_filter(&list)?;
     let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
@@ -99,7 +100,7 @@ async fn create_product(
     req: HttpRequest,
     body: Body<CreateProduct>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("products:write")?;
+    who.require_scope(Scope::ProductsWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -123,7 +124,7 @@ async fn create_product(
 )]
 #[get("/products/{id}")]
 async fn get_product(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("products:read")?;
+    who.require_scope(Scope::ProductsRead)?;
     let id = id.into_inner();
     let product = state.db(move |conn| products::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(product.version)).json(product))
@@ -153,7 +154,7 @@ async fn update_product(
     id: web::Path<Uuid>,
     body: Body<UpdateProduct>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("products:write")?;
+    who.require_scope(Scope::ProductsWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let product = state.db(move |conn| products::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(product.version)).json(product))
@@ -178,7 +179,7 @@ async fn delete_product(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("products:write")?;
+    who.require_scope(Scope::ProductsWrite)?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     state.db(move |conn| products::delete(conn, &who, id, expected)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -198,7 +199,7 @@ async fn delete_product(
 )]
 #[post("/products/{id}/restore")]
 async fn restore_product(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("products:write")?;
+    who.require_scope(Scope::ProductsWrite)?;
     let id = id.into_inner();
     let product = state.db(move |conn| products::restore(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(product.version)).json(product))

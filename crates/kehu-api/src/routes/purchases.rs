@@ -2,6 +2,7 @@
 //! with its customer.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use kehu_core::api_key::Scope;
 use kehu_core::list::List;
 use kehu_core::purchase::{CreatePayment, CreatePurchase, CreateReturn, Purchase, PurchaseAction, PurchaseStatus};
 use kehu_core::{ErrorCode, Problem};
@@ -63,7 +64,7 @@ async fn list_purchases(
     who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<Purchase>>> {
-    who.require_scope("purchases:read")?;
+    who.require_scope(Scope::PurchasesRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = PurchaseFilter {
         statuses: list.filter_any("status", PurchaseStatus::parse)?,
@@ -97,7 +98,7 @@ async fn create_purchase(
     req: HttpRequest,
     body: Body<CreatePurchase>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("purchases:write")?;
+    who.require_scope(Scope::PurchasesWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -120,7 +121,7 @@ async fn create_purchase(
 )]
 #[get("/purchases/{id}")]
 async fn get_purchase(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("purchases:read")?;
+    who.require_scope(Scope::PurchasesRead)?;
     let id = id.into_inner();
     let purchase = state.db(move |conn| purchases::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(purchase.version)).json(purchase))
@@ -149,7 +150,7 @@ async fn add_payment(
     id: web::Path<Uuid>,
     body: Body<CreatePayment>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("purchases:write")?;
+    who.require_scope(Scope::PurchasesWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let canonical = serde_json::to_string(&(id, expected, &body)).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -183,7 +184,7 @@ async fn add_return(
     id: web::Path<Uuid>,
     body: Body<CreateReturn>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("purchases:write")?;
+    who.require_scope(Scope::PurchasesWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let canonical = serde_json::to_string(&(id, expected, &body)).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -219,7 +220,7 @@ async fn purchase_action(
     req: HttpRequest,
     path: web::Path<(Uuid, String)>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("purchases:write")?;
+    who.require_scope(Scope::PurchasesWrite)?;
     let (id, action) = path.into_inner();
     let action = PurchaseAction::parse(&action)
         .filter(|a| !matches!(a, PurchaseAction::Payments | PurchaseAction::Returns))

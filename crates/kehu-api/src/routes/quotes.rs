@@ -2,6 +2,7 @@
 //! with its customer.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use kehu_core::api_key::Scope;
 use kehu_core::list::List;
 use kehu_core::quote::{CreateQuote, Quote, QuoteAction, QuoteStatus, UpdateQuote};
 use kehu_core::{ErrorCode, Problem};
@@ -50,7 +51,7 @@ const FILTERS: [&str; 5] = ["q", "status", "customer_id", "lead_id", "owner_id"]
 )]
 #[get("/quotes")]
 async fn list_quotes(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<Quote>>> {
-    who.require_scope("quotes:read")?;
+    who.require_scope(Scope::QuotesRead)?;
     let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = QuoteFilter {
         statuses: list.filter_any("status", QuoteStatus::parse)?,
@@ -84,7 +85,7 @@ async fn create_quote(
     req: HttpRequest,
     body: Body<CreateQuote>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("quotes:write")?;
+    who.require_scope(Scope::QuotesWrite)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
     let owner = who.id();
@@ -107,7 +108,7 @@ async fn create_quote(
 )]
 #[get("/quotes/{id}")]
 async fn get_quote(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("quotes:read")?;
+    who.require_scope(Scope::QuotesRead)?;
     let id = id.into_inner();
     let quote = state.db(move |conn| quotes::get(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(quote.version)).json(quote))
@@ -136,7 +137,7 @@ async fn update_quote(
     id: web::Path<Uuid>,
     body: Body<UpdateQuote>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("quotes:write")?;
+    who.require_scope(Scope::QuotesWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let quote = state.db(move |conn| quotes::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(quote.version)).json(quote))
@@ -168,11 +169,11 @@ async fn quote_action(
     req: HttpRequest,
     path: web::Path<(Uuid, String)>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("quotes:write")?;
+    who.require_scope(Scope::QuotesWrite)?;
     let (id, action) = path.into_inner();
     let action = QuoteAction::parse(&action).ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     if action == QuoteAction::Accept {
-        who.require_scope("purchases:write")?;
+        who.require_scope(Scope::PurchasesWrite)?;
     }
     let expected = if_match(&req)?;
     let canonical = serde_json::to_string(&(id, action, expected)).map_err(ApiError::internal)?;

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use kehu_core::Problem;
+use kehu_core::api_key::Scope;
 use kehu_core::settings::{Settings, UpdateSettings};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -48,7 +49,7 @@ async fn update_settings(
     req: HttpRequest,
     body: Body<UpdateSettings>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("admin")?;
+    who.require_scope(Scope::Admin)?;
     let (expected, body) = (if_match(&req)?, body.into_inner());
     let settings = state.db(move |conn| settings::update(conn, &who, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(settings.version)).json(settings))

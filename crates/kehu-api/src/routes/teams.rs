@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use kehu_core::Problem;
+use kehu_core::api_key::Scope;
 use kehu_core::list::List;
 use kehu_core::team::{CreateTeam, Team, UpdateTeam};
 use kehu_store::teams::{self as store_teams, TeamFilter, TeamSort};
@@ -47,7 +48,7 @@ const SORTS: [(&str, TeamSort); 2] = [("name", TeamSort::Name), ("created_at", T
 )]
 #[get("/teams")]
 async fn list_teams(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<Team>>> {
-    who.require_scope("teams:read")?;
+    who.require_scope(Scope::TeamsRead)?;
     let list = ListRequest::parse(&req, &SORTS, &["q", "parent_id"])?;
     let filter = TeamFilter { parent_id: list.filter_uuid("parent_id")?, q: list.filter("q").map(str::to_owned) };
     let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
@@ -75,7 +76,7 @@ async fn create_team(
     req: HttpRequest,
     body: Body<CreateTeam>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("teams:write")?;
+    who.require_scope(Scope::TeamsWrite)?;
     who.require_admin()?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
@@ -99,7 +100,7 @@ async fn create_team(
 )]
 #[get("/teams/{id}")]
 async fn get_team(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("teams:read")?;
+    who.require_scope(Scope::TeamsRead)?;
     let id = id.into_inner();
     let team = state.db(move |conn| teams::get(conn, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(team))
@@ -127,7 +128,7 @@ async fn update_team(
     id: web::Path<Uuid>,
     body: Body<UpdateTeam>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("teams:write")?;
+    who.require_scope(Scope::TeamsWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let team = state.db(move |conn| teams::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(team))
@@ -153,7 +154,7 @@ async fn delete_team(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("teams:write")?;
+    who.require_scope(Scope::TeamsWrite)?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     state.db(move |conn| teams::delete(conn, &who, id, expected)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -172,7 +173,7 @@ async fn delete_team(
 )]
 #[post("/teams/{id}/restore")]
 async fn restore_team(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("teams:write")?;
+    who.require_scope(Scope::TeamsWrite)?;
     let id = id.into_inner();
     let team = state.db(move |conn| teams::restore(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(team))

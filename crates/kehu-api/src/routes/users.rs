@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use kehu_core::Problem;
+use kehu_core::api_key::Scope;
 use kehu_core::list::List;
 use kehu_core::user::{CreateUser, Role, UpdateUser, User};
 use kehu_store::users::{self as store_users, UserFilter, UserSort};
@@ -46,7 +47,7 @@ const SORTS: [(&str, UserSort); 3] =
 )]
 #[get("/users")]
 async fn list_users(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<User>>> {
-    who.require_scope("users:read")?;
+    who.require_scope(Scope::UsersRead)?;
     let list = ListRequest::parse(&req, &SORTS, &["q", "role", "team_id", "active"])?;
     let filter = UserFilter {
         roles: list.filter_any("role", Role::parse)?,
@@ -80,7 +81,7 @@ async fn create_user(
     req: HttpRequest,
     body: Body<CreateUser>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("users:write")?;
+    who.require_scope(Scope::UsersWrite)?;
     who.require_admin()?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(ApiError::internal)?;
@@ -104,7 +105,7 @@ async fn create_user(
 )]
 #[get("/users/{id}")]
 async fn get_user(state: web::Data<AppState>, who: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    who.require_scope("users:read")?;
+    who.require_scope(Scope::UsersRead)?;
     let id = id.into_inner();
     let user = state.db(move |conn| users::get(conn, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
@@ -133,7 +134,7 @@ async fn update_user(
     id: web::Path<Uuid>,
     body: Body<UpdateUser>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("users:write")?;
+    who.require_scope(Scope::UsersWrite)?;
     let (id, expected, body) = (id.into_inner(), if_match(&req)?, body.into_inner());
     let user = state.db(move |conn| users::update(conn, &who, id, expected, &body)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
@@ -159,7 +160,7 @@ async fn deactivate_user(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("users:write")?;
+    who.require_scope(Scope::UsersWrite)?;
     let (id, expected) = (id.into_inner(), if_match(&req)?);
     let user = state.db(move |conn| users::deactivate(conn, &who, id, expected)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use kehu_core::DuplicateCandidate;
 use kehu_core::ErrorCode;
+use kehu_core::api_key::Scope;
 use kehu_core::audit::AuditAction;
 use kehu_core::customer::{
     Amount, CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage,
@@ -21,11 +22,11 @@ use kehu_store::{DbConnection, StoreError, Visibility, users};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::audit::{deleted_changed, diff, record, snapshot};
-use crate::concurrency::check_version;
+use crate::audit::{diff, record, snapshot};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::fields::{check_custom_fields, json_text, merge_custom_fields, patched, trimmed};
+use crate::write::{self, Record};
 
 pub const ENTITY: &str = "customer";
 
@@ -95,8 +96,8 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     let customer = load(conn, &vis, id)?.to_wire()?;
     // An API key sees the parts its scopes cover; the rest stays empty.
     let scopes = ctx.scopes();
-    let may = |scope: &str| scopes.iter().any(|s| s == scope);
-    let contacts = if may("contacts:read") {
+    let may = |scope: Scope| scopes.contains(&scope);
+    let contacts = if may(Scope::ContactsRead) {
         kehu_store::contacts::for_customer(conn, &vis, id, OVERVIEW_CONTACTS)?
             .iter()
             .map(|c| c.to_wire())
@@ -104,7 +105,7 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     } else {
         Vec::new()
     };
-    let latest_activities = if may("activities:read") {
+    let latest_activities = if may(Scope::ActivitiesRead) {
         kehu_store::activities::latest_for_customer(conn, &vis, id, OVERVIEW_ACTIVITIES)?
             .iter()
             .map(|a| a.to_wire())
@@ -113,9 +114,9 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
         Vec::new()
     };
     let (leads, open_leads) =
-        if may("leads:read") { kehu_store::leads::counts_for_customer(conn, &vis, id)? } else { (0, 0) };
-    let quotes = if may("quotes:read") { kehu_store::quotes::count_for_customer(conn, &vis, id)? } else { 0 };
-    let (purchases, sums) = if may("purchases:read") {
+        if may(Scope::LeadsRead) { kehu_store::leads::counts_for_customer(conn, &vis, id)? } else { (0, 0) };
+    let quotes = if may(Scope::QuotesRead) { kehu_store::quotes::count_for_customer(conn, &vis, id)? } else { 0 };
+    let (purchases, sums) = if may(Scope::PurchasesRead) {
         (
             kehu_store::purchases::count_for_customer(conn, &vis, id)?,
             kehu_store::purchases::sums_for_customer(conn, &vis, id)?,
@@ -123,7 +124,7 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     } else {
         (0, Vec::new())
     };
-    let ((complaints, open_complaint_count), open_complaints) = if may("complaints:read") {
+    let ((complaints, open_complaint_count), open_complaints) = if may(Scope::ComplaintsRead) {
         (
             kehu_store::complaints::counts_for_customer(conn, &vis, id)?,
             crate::complaints::open_for_customer(conn, &vis, id, OVERVIEW_COMPLAINTS, now)?,
@@ -350,6 +351,59 @@ fn changes_of(before: &Customer, body: &UpdateCustomer) -> AppResult<CustomerCha
     Ok(changes)
 }
 
+impl Record for Customer {
+    type Wire = WireCustomer;
+    /// The row's changes, and its new tags when they change.
+    type Changes = (CustomerChanges, Option<Vec<String>>);
+    const ENTITY: &'static str = ENTITY;
+
+    crate::bookkeeping!(@version);
+
+    fn load_editable(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load_editable(conn, &vis, id)
+    }
+
+    fn load_deleted(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Option<Self>> {
+        let vis = ctx.visibility(conn)?;
+        Ok(customers::find_deleted(conn, &vis, id)?)
+    }
+
+    fn load_live(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        load(conn, &vis, id)
+    }
+
+    fn wire(&self, _conn: &mut DbConnection, _ctx: &Context) -> AppResult<WireCustomer> {
+        Ok(self.to_wire()?)
+    }
+
+    fn stamp(
+        changes: &mut Self::Changes,
+        by: Option<Uuid>,
+        at: NaiveDateTime,
+        deleted_at: Option<Option<NaiveDateTime>>,
+    ) {
+        changes.0.updated_at = Some(at);
+        changes.0.updated_by = Some(by.map(Id));
+        changes.0.deleted_at = deleted_at;
+    }
+
+    fn save(&self, conn: &mut DbConnection, ctx: &Context, changes: &Self::Changes) -> AppResult<Self> {
+        let vis = ctx.visibility(conn)?;
+        customers::update(conn, &vis, self.id.0, self.version, &changes.0, changes.1.as_deref())
+            .map_err(external_id_taken)
+    }
+
+    fn after_save(&self, conn: &mut DbConnection, _ctx: &Context, action: AuditAction) -> AppResult<()> {
+        if action == AuditAction::Update {
+            let keys = match_keys(&self.name, self.phone.as_deref(), self.email.as_deref(), self.tax_id.as_deref());
+            customers::write_match_keys(conn, self.id.0, &keys)?;
+        }
+        Ok(())
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -357,10 +411,7 @@ pub fn update(
     if_match: Option<i64>,
     body: &UpdateCustomer,
 ) -> AppResult<WireCustomer> {
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = load_editable(conn, &vis, id)?;
-        check_version(if_match, before.version)?;
+    write::update::<Customer>(conn, ctx, id, if_match, |conn, before, _| {
         let mut errors = body.check();
         if let Some(values) = &body.custom_fields {
             check_custom_fields(conn, &mut errors, "customers", values, false)?;
@@ -368,63 +419,17 @@ pub fn update(
         if !errors.is_empty() {
             return Err(AppError::invalid(errors.0));
         }
-        let now = ctx.now();
-        let mut changes = changes_of(&before, body)?;
-        changes.updated_at = Some(now);
-        changes.updated_by = Some(Some(Id(ctx.id())));
         let tags = body.tags.as_ref().map(|t| normalize_tags(t));
-        let after =
-            customers::update(conn, &vis, id, before.version, &changes, tags.as_deref()).map_err(external_id_taken)?;
-        let keys = match_keys(&after.name, after.phone.as_deref(), after.email.as_deref(), after.tax_id.as_deref());
-        customers::write_match_keys(conn, id, &keys)?;
-        let (old, new) = (before.to_wire()?, after.to_wire()?);
-        let changed = diff(&snapshot(&old)?, &snapshot(&new)?);
-        if !changed.is_empty() {
-            record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, "updated", &new)?])?;
-        }
-        Ok(new)
+        Ok((changes_of(before, body)?, tags))
     })
 }
 
 /// Soft delete: the customer leaves every list; an administrator can restore it.
 pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option<i64>) -> AppResult<()> {
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = load_editable(conn, &vis, id)?;
-        check_version(if_match, before.version)?;
-        let now = ctx.now();
-        let changes = CustomerChanges {
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(Some(now)),
-            ..CustomerChanges::default()
-        };
-        let after = customers::update(conn, &vis, id, before.version, &changes, None)?;
-        record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])?;
-        outbox::insert(conn, &[event(ctx, "deleted", &after.to_wire()?)?])?;
-        Ok(())
-    })
+    write::delete::<Customer>(conn, ctx, id, if_match)
 }
 
 /// Brings a deleted customer back (administrators).
 pub fn restore(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireCustomer> {
-    ctx.require_admin()?;
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = match customers::find_deleted(conn, &vis, id)? {
-            Some(row) => row,
-            // Restoring a live customer changes nothing.
-            None => return Ok(load(conn, &vis, id)?.to_wire()?),
-        };
-        let changes = CustomerChanges {
-            updated_at: Some(ctx.now()),
-            updated_by: Some(Some(Id(ctx.id()))),
-            deleted_at: Some(None),
-            ..CustomerChanges::default()
-        };
-        let after = customers::update(conn, &vis, id, before.version, &changes, None)?;
-        record(conn, ctx, ENTITY, id, AuditAction::Restore, vec![deleted_changed(false)])?;
-        Ok(after.to_wire()?)
-    })
+    write::restore::<Customer>(conn, ctx, id)
 }
