@@ -2,6 +2,7 @@
 //! into a customer, and the board. Every read goes through the caller's [`Visibility`].
 
 use kehu_core::ErrorCode;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::contact::CreateContact;
 use kehu_core::customer::CreateCustomer;
@@ -53,8 +54,8 @@ fn probabilities(conn: &mut DbConnection) -> AppResult<StageProbabilities> {
     Ok(settings::get(conn)?.0.stage_probabilities)
 }
 
-fn event(ctx: &Context, what: &str, lead: &WireLead) -> AppResult<kehu_store::outbox::OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, lead.id, lead)
+fn event(ctx: &Context, event_type: EventType, lead: &WireLead) -> AppResult<kehu_store::outbox::OutboxEvent> {
+    crate::outbox::event(ctx, event_type, lead.id, lead)
 }
 
 /// The customer a body names: one the caller sees (else the field is unknown) and may change
@@ -160,7 +161,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateLead) -> AppR
         leads::enter_stage(conn, row.id.0, stage, now, Some(ctx.id()))?;
         let wire = wire(conn, &row)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, "created", &wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::LeadCreated, &wire)?])?;
         Ok(wire)
     })
 }
@@ -246,7 +247,7 @@ pub fn update(
         let changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
         if !changed.is_empty() {
             record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, "updated", &after_wire)?])?;
+            outbox::insert(conn, &[event(ctx, EventType::LeadUpdated, &after_wire)?])?;
         }
         Ok(after_wire)
     })
@@ -301,10 +302,10 @@ pub fn change_stage(
         let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
         changed.retain(|c| c.field != "stage_history");
         record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-        let mut events = vec![event(ctx, "stage_changed", &after_wire)?];
+        let mut events = vec![event(ctx, EventType::LeadStageChanged, &after_wire)?];
         match body.stage {
-            LeadStage::Won => events.push(event(ctx, "won", &after_wire)?),
-            LeadStage::Lost => events.push(event(ctx, "lost", &after_wire)?),
+            LeadStage::Won => events.push(event(ctx, EventType::LeadWon, &after_wire)?),
+            LeadStage::Lost => events.push(event(ctx, EventType::LeadLost, &after_wire)?),
             _ => {}
         }
         outbox::insert(conn, &events)?;
@@ -378,7 +379,7 @@ pub fn convert(conn: &mut DbConnection, ctx: &Context, id: Uuid, body: &ConvertL
         let after = leads::update(conn, id, before.version, &changes)?;
         let lead = wire(conn, &after)?;
         record(conn, ctx, ENTITY, id, AuditAction::Update, diff(&snapshot(&before_wire)?, &snapshot(&lead)?))?;
-        outbox::insert(conn, &[event(ctx, "converted", &lead)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::LeadConverted, &lead)?])?;
         Ok(LeadConversion { object: "lead_conversion".to_owned(), lead, customer_id: customer.id, contact_id })
     })
 }
@@ -398,7 +399,7 @@ pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option
         let after = leads::update(conn, id, before.version, &changes)?;
         record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])?;
         let wire = wire(conn, &after)?;
-        outbox::insert(conn, &[event(ctx, "deleted", &wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::LeadDeleted, &wire)?])?;
         Ok(())
     })
 }
@@ -493,6 +494,9 @@ pub fn win_by_quote(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResu
     let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
     changed.retain(|c| c.field != "stage_history");
     record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-    outbox::insert(conn, &[event(ctx, "stage_changed", &after_wire)?, event(ctx, "won", &after_wire)?])?;
+    outbox::insert(
+        conn,
+        &[event(ctx, EventType::LeadStageChanged, &after_wire)?, event(ctx, EventType::LeadWon, &after_wire)?],
+    )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! administrators and managers.
 
 use chrono::NaiveDateTime;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::money::to_fixed4;
 use kehu_core::product::{CreateProduct, CurrentPrices, DEFAULT_UNIT, Product as WireProduct, UpdateProduct, sku_key};
@@ -73,8 +74,8 @@ fn load(conn: &mut DbConnection, id: Uuid) -> AppResult<Product> {
 }
 
 /// The `product.<what>` event, carrying the product as administrators see it.
-fn event(ctx: &Context, what: &str, row: &Product) -> AppResult<outbox::OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, row.id.0, &row.to_wire(CostView::Shown)?)
+fn event(ctx: &Context, event_type: EventType, row: &Product) -> AppResult<outbox::OutboxEvent> {
+    crate::outbox::event(ctx, event_type, row.id.0, &row.to_wire(CostView::Shown)?)
 }
 
 pub fn get(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireProduct> {
@@ -112,7 +113,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateProduct) -> A
         let row = products::insert(conn, &row).map_err(sku_conflict)?;
         let wire = row.to_wire(CostView::Shown)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, "created", &row)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::ProductCreated, &row)?])?;
         Ok(row.to_wire(cost_view(ctx))?)
     })
 }
@@ -188,7 +189,7 @@ pub fn update(
         let changed = diff(&snapshot(&old)?, &snapshot(&new)?);
         if !changed.is_empty() {
             record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, "updated", &after)?])?;
+            outbox::insert(conn, &[event(ctx, EventType::ProductUpdated, &after)?])?;
         }
         Ok(after.to_wire(cost_view(ctx))?)
     })
@@ -210,7 +211,7 @@ pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option
         };
         let after = products::update(conn, id, before.version, &changes)?;
         record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])?;
-        outbox::insert(conn, &[event(ctx, "deleted", &after)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::ProductDeleted, &after)?])?;
         Ok(())
     })
 }
@@ -233,7 +234,7 @@ pub fn restore(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Wi
         };
         let after = products::update(conn, id, before.version, &changes).map_err(sku_conflict)?;
         record(conn, ctx, ENTITY, id, AuditAction::Restore, vec![deleted_changed(false)])?;
-        outbox::insert(conn, &[event(ctx, "updated", &after)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::ProductUpdated, &after)?])?;
         Ok(after.to_wire(cost_view(ctx))?)
     })
 }

@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use kehu_core::ErrorCode;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::money::{self, Currency, LineInput};
 use kehu_core::quote::{
@@ -102,8 +103,8 @@ fn wire(conn: &mut DbConnection, ctx: &Context, row: &Quote) -> AppResult<WireQu
     Ok(wire_all(conn, ctx, std::slice::from_ref(row))?.remove(0))
 }
 
-fn event(ctx: &Context, what: &str, quote: &WireQuote) -> AppResult<kehu_store::outbox::OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, quote.id, quote)
+fn event(ctx: &Context, event_type: EventType, quote: &WireQuote) -> AppResult<kehu_store::outbox::OutboxEvent> {
+    crate::outbox::event(ctx, event_type, quote.id, quote)
 }
 
 /// Fills in each line's defaults from its product (which must exist and be active): the name as
@@ -326,7 +327,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateQuote) -> App
         let row = quotes::insert(conn, &row, &computed.lines)?;
         let wire = wire(conn, ctx, &row)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, "created", &wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::QuoteCreated, &wire)?])?;
         Ok(wire)
     })
 }
@@ -393,7 +394,7 @@ pub fn update(
         let changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
         if !changed.is_empty() {
             record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, "updated", &after_wire)?])?;
+            outbox::insert(conn, &[event(ctx, EventType::QuoteUpdated, &after_wire)?])?;
         }
         Ok(after_wire)
     })
@@ -483,19 +484,19 @@ pub fn act(
         }
         let after_wire = wire(conn, ctx, &after)?;
         record(conn, ctx, ENTITY, id, AuditAction::Update, diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?))?;
-        let what = match action {
-            QuoteAction::Submit => "submitted",
-            QuoteAction::Approve => "approved",
-            QuoteAction::RejectApproval => "approval_rejected",
-            QuoteAction::Send => "sent",
-            QuoteAction::Accept => "accepted",
-            QuoteAction::Reject => "rejected",
-            QuoteAction::Cancel | QuoteAction::Revise => "cancelled",
+        let event_type = match action {
+            QuoteAction::Submit => EventType::QuoteSubmitted,
+            QuoteAction::Approve => EventType::QuoteApproved,
+            QuoteAction::RejectApproval => EventType::QuoteApprovalRejected,
+            QuoteAction::Send => EventType::QuoteSent,
+            QuoteAction::Accept => EventType::QuoteAccepted,
+            QuoteAction::Reject => EventType::QuoteRejected,
+            QuoteAction::Cancel | QuoteAction::Revise => EventType::QuoteCancelled,
         };
-        let mut events = vec![event(ctx, what, &after_wire)?];
+        let mut events = vec![event(ctx, event_type, &after_wire)?];
         if action == QuoteAction::Submit && next == QuoteStatus::Approved {
             // Submitted within the limit: approved at once, and said so.
-            events.push(event(ctx, "approved", &after_wire)?);
+            events.push(event(ctx, EventType::QuoteApproved, &after_wire)?);
         }
         outbox::insert(conn, &events)?;
         if let (Some(_), Some(lead)) = (purchase_id, after.lead_id) {
@@ -528,6 +529,6 @@ fn revise(conn: &mut DbConnection, ctx: &Context, old: &Quote, now: NaiveDateTim
     let row = quotes::insert(conn, &row, &copies)?;
     let wire = wire(conn, ctx, &row)?;
     record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-    outbox::insert(conn, &[event(ctx, "revised", &wire)?])?;
+    outbox::insert(conn, &[event(ctx, EventType::QuoteRevised, &wire)?])?;
     Ok(wire)
 }

@@ -1,5 +1,6 @@
 //! Merging a duplicate customer into the one that stays.
 
+use kehu_core::EventType;
 use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_core::customer::{Customer as WireCustomer, MergeCustomers, match_keys, normalize_tags};
 use kehu_core::validate::Errors;
@@ -102,7 +103,13 @@ pub fn merge(conn: &mut DbConnection, ctx: &Context, id: Uuid, body: &MergeCusto
         let into =
             FieldChange { field: "merged_into".to_owned(), before: Value::Null, after: Value::String(id.to_string()) };
         record(conn, ctx, ENTITY, duplicate.id.0, AuditAction::Delete, vec![deleted_changed(true), into])?;
-        outbox::insert(conn, &[event(ctx, "updated", &new)?, event(ctx, "deleted", &deleted.to_wire()?)?])?;
+        outbox::insert(
+            conn,
+            &[
+                event(ctx, EventType::CustomerUpdated, &new)?,
+                event(ctx, EventType::CustomerDeleted, &deleted.to_wire()?)?,
+            ],
+        )?;
         Ok(new)
     })
 }

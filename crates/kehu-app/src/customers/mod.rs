@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use kehu_core::DuplicateCandidate;
 use kehu_core::ErrorCode;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::customer::{
     Amount, CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage,
@@ -54,8 +55,8 @@ pub(crate) fn load_editable(conn: &mut DbConnection, vis: &Visibility, id: Uuid)
 }
 
 /// The `customer.<what>` event for `wire`; written in the change's transaction.
-pub(crate) fn event(ctx: &Context, what: &str, wire: &WireCustomer) -> AppResult<OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, wire.id, wire)
+pub(crate) fn event(ctx: &Context, event_type: EventType, wire: &WireCustomer) -> AppResult<OutboxEvent> {
+    crate::outbox::event(ctx, event_type, wire.id, wire)
 }
 
 /// 409 `possible_duplicate` listing the look-alikes.
@@ -242,7 +243,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateCustomer) -> 
         let wire = customers::insert(conn, &row, &tags).map_err(external_id_taken)?.to_wire()?;
         customers::write_match_keys(conn, wire.id, &keys)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, "created", &wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::CustomerCreated, &wire)?])?;
         Ok(wire)
     })
 }
@@ -381,7 +382,7 @@ pub fn update(
         let changed = diff(&snapshot(&old)?, &snapshot(&new)?);
         if !changed.is_empty() {
             record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-            outbox::insert(conn, &[event(ctx, "updated", &new)?])?;
+            outbox::insert(conn, &[event(ctx, EventType::CustomerUpdated, &new)?])?;
         }
         Ok(new)
     })
@@ -402,7 +403,7 @@ pub fn delete(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_match: Option
         };
         let after = customers::update(conn, &vis, id, before.version, &changes, None)?;
         record(conn, ctx, ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])?;
-        outbox::insert(conn, &[event(ctx, "deleted", &after.to_wire()?)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::CustomerDeleted, &after.to_wire()?)?])?;
         Ok(())
     })
 }
