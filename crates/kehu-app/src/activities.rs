@@ -4,6 +4,7 @@
 //! transaction.
 
 use chrono::{NaiveDateTime, Utc};
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::activity::{Activity as WireActivity, ActivityKind, CreateActivity, UpdateActivity};
 use kehu_core::audit::AuditAction;
@@ -23,7 +24,7 @@ use crate::customers::check_assignee;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 
-pub const ENTITY: &str = "activity";
+pub const ENTITY: EntityKind = EntityKind::Activity;
 
 fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> AppResult<Activity> {
     activities::find(conn, vis, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))

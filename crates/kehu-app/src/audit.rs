@@ -1,7 +1,7 @@
 //! Writing the audit log: the field-by-field difference of a record's wire form before and after.
 
-use kehu_core::ErrorCode;
 use kehu_core::audit::{AuditAction, FieldChange};
+use kehu_core::{EntityKind, ErrorCode};
 use kehu_store::DbConnection;
 use kehu_store::audit::{self, AuditRow};
 use kehu_store::types::Id;
@@ -44,7 +44,7 @@ pub struct Actor {
 pub fn record(
     conn: &mut DbConnection,
     ctx: &Context,
-    entity: &str,
+    entity: EntityKind,
     entity_id: Uuid,
     action: AuditAction,
     changes: Vec<FieldChange>,
@@ -56,7 +56,7 @@ pub fn record(
 /// The audit row of a change, to write later in bulk (in the change's transaction all the same).
 pub fn audit_row(
     ctx: &Context,
-    entity: &str,
+    entity: EntityKind,
     entity_id: Uuid,
     action: AuditAction,
     changes: Vec<FieldChange>,
@@ -65,7 +65,7 @@ pub fn audit_row(
     let changes = serde_json::to_string(&changes).map_err(AppError::internal)?;
     Ok(AuditRow {
         id: Id(kehu_store::new_id()),
-        entity: entity.to_owned(),
+        entity: entity.as_str().to_owned(),
         entity_id: Id(entity_id),
         action: action.as_str().to_owned(),
         actor_id: actor.user.map(Id),
@@ -98,18 +98,17 @@ pub fn snapshot<T: serde::Serialize>(value: &T) -> AppResult<Value> {
 /// The history of a record of a customer's (the customer, its contacts, activities, leads, quotes,
 /// purchases and complaints) is for whoever sees the record (administrators see all, deleted ones
 /// included); the directory's, the keys' and the catalog's (it holds costs) for administrators.
-fn may_read_history(conn: &mut DbConnection, ctx: &Context, entity: &str, id: Uuid) -> AppResult<()> {
+fn may_read_history(conn: &mut DbConnection, ctx: &Context, entity: EntityKind, id: Uuid) -> AppResult<()> {
     let scope = match entity {
-        "customer" => "customers:read",
-        "contact" => "contacts:read",
-        "activity" => "activities:read",
-        "lead" => "leads:read",
-        "quote" => "quotes:read",
-        "purchase" => "purchases:read",
-        "complaint" => "complaints:read",
-        _ => {
-            ctx.require_scope("admin")?;
-            return ctx.require_admin();
+        EntityKind::Customer => "customers:read",
+        EntityKind::Contact => "contacts:read",
+        EntityKind::Activity => "activities:read",
+        EntityKind::Lead => "leads:read",
+        EntityKind::Quote => "quotes:read",
+        EntityKind::Purchase => "purchases:read",
+        EntityKind::Complaint => "complaints:read",
+        EntityKind::Product | EntityKind::User | EntityKind::Team | EntityKind::ApiKey | EntityKind::Settings => {
+            return require_admin(ctx);
         }
     };
     ctx.require_scope(scope)?;
@@ -118,18 +117,26 @@ fn may_read_history(conn: &mut DbConnection, ctx: &Context, entity: &str, id: Uu
         return Ok(());
     }
     let visible = match entity {
-        "customer" => kehu_store::customers::find(conn, &vis, id)?.is_some(),
-        "contact" => kehu_store::contacts::find(conn, &vis, id)?.is_some(),
-        "lead" => kehu_store::leads::find(conn, &vis, id)?.is_some(),
-        "quote" => kehu_store::quotes::find(conn, &vis, id)?.is_some(),
-        "purchase" => kehu_store::purchases::find(conn, &vis, id)?.is_some(),
-        "complaint" => kehu_store::complaints::find(conn, &vis, id)?.is_some(),
+        EntityKind::Customer => kehu_store::customers::find(conn, &vis, id)?.is_some(),
+        EntityKind::Contact => kehu_store::contacts::find(conn, &vis, id)?.is_some(),
+        EntityKind::Lead => kehu_store::leads::find(conn, &vis, id)?.is_some(),
+        EntityKind::Quote => kehu_store::quotes::find(conn, &vis, id)?.is_some(),
+        EntityKind::Purchase => kehu_store::purchases::find(conn, &vis, id)?.is_some(),
+        EntityKind::Complaint => kehu_store::complaints::find(conn, &vis, id)?.is_some(),
         _ => kehu_store::activities::find(conn, &vis, id)?.is_some(),
     };
     if visible { Ok(()) } else { Err(AppError::new(ErrorCode::NotFound)) }
 }
 
-/// A page of a record's history, for those who may read it (else 404, as if it had none).
+/// Administrators' records' history: with the `admin` scope, for administrators.
+fn require_admin(ctx: &Context) -> AppResult<()> {
+    ctx.require_scope("admin")?;
+    ctx.require_admin()
+}
+
+/// A page of a record's history, for those who may read it (else 404, as if it had none). A name
+/// that is no kind of record is treated as the administrators' kinds are: others get 403, and an
+/// administrator an empty page.
 pub fn history(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -137,7 +144,10 @@ pub fn history(
     id: Uuid,
     page: &kehu_store::page::Page,
 ) -> AppResult<kehu_store::page::Paged<AuditRow>> {
-    may_read_history(conn, ctx, entity, id)?;
+    match EntityKind::parse(entity) {
+        Some(kind) => may_read_history(conn, ctx, kind, id)?,
+        None => require_admin(ctx)?,
+    }
     Ok(audit::list_for(conn, entity, id, page)?)
 }
 

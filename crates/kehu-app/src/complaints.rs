@@ -4,6 +4,7 @@
 //! so tests can move it.
 
 use chrono::{Datelike, Duration, NaiveDateTime, TimeZone, Utc};
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::EventType;
 use kehu_core::audit::{AuditAction, FieldChange};
@@ -29,7 +30,7 @@ use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 use crate::outbox::event;
 
-pub const ENTITY: &str = "complaint";
+pub const ENTITY: EntityKind = EntityKind::Complaint;
 
 /// Complaints the escalation job handles per run; the next run takes the rest.
 const BATCH: i64 = 200;

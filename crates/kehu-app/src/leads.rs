@@ -1,6 +1,7 @@
 //! Leads: creating and changing them, moving them through the pipeline, converting a prospect
 //! into a customer, and the board. Every read goes through the caller's [`Visibility`].
 
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
@@ -28,7 +29,7 @@ use crate::customers::check_assignee;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 
-pub const ENTITY: &str = "lead";
+pub const ENTITY: EntityKind = EntityKind::Lead;
 
 /// Cards per column on the board; the rest are a list away.
 pub const BOARD_CARDS: i64 = 20;

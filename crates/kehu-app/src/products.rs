@@ -3,6 +3,7 @@
 //! administrators and managers.
 
 use chrono::NaiveDateTime;
+use kehu_core::EntityKind;
 use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::money::to_fixed4;
@@ -24,7 +25,7 @@ use crate::concurrency::check_version;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 
-pub const ENTITY: &str = "product";
+pub const ENTITY: EntityKind = EntityKind::Product;
 
 /// Whether the caller sees costs: margins are for those who set prices.
 pub fn cost_view(ctx: &Context) -> CostView {

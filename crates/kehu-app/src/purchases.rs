@@ -2,6 +2,7 @@
 //! and what is still owed. A purchase is seen with its customer.
 
 use chrono::{Datelike, NaiveDateTime, TimeZone, Utc};
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
@@ -29,7 +30,7 @@ use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 use crate::quotes::{compute, resolve_lines, wire_line, writable_customer};
 
-pub const ENTITY: &str = "purchase";
+pub const ENTITY: EntityKind = EntityKind::Purchase;
 
 fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> AppResult<Purchase> {
     purchases::find(conn, vis, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))

@@ -3,6 +3,7 @@
 //! caller's [`Visibility`]: a quote is seen with its customer.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
@@ -27,7 +28,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 
-pub const ENTITY: &str = "quote";
+pub const ENTITY: EntityKind = EntityKind::Quote;
 
 fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> AppResult<Quote> {
     quotes::find(conn, vis, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))

@@ -1,5 +1,6 @@
 //! Teams, a tree managed by administrators.
 
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::audit::AuditAction;
 use kehu_core::team::{CreateTeam, Team as WireTeam, UpdateTeam};
@@ -15,7 +16,7 @@ use crate::concurrency::check_version;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 
-pub const ENTITY: &str = "team";
+pub const ENTITY: EntityKind = EntityKind::Team;
 
 fn load(conn: &mut DbConnection, id: Uuid, with_deleted: bool) -> AppResult<Team> {
     teams::find(conn, id, with_deleted)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))

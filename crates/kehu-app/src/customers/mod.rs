@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use kehu_core::DuplicateCandidate;
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
@@ -28,7 +29,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::fields::{check_custom_fields, json_text, merge_custom_fields, patched, trimmed};
 
-pub const ENTITY: &str = "customer";
+pub const ENTITY: EntityKind = EntityKind::Customer;
 
 mod merge;
 mod ownership;
