@@ -9,6 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::context::Context;
+use crate::customers::owned::{self, Visible};
 use crate::error::{AppError, AppResult};
 
 /// Bookkeeping fields that change with every write and say nothing on their own.
@@ -95,37 +96,20 @@ pub fn snapshot<T: serde::Serialize>(value: &T) -> AppResult<Value> {
     serde_json::to_value(value).map_err(AppError::internal)
 }
 
-/// The history of a record of a customer's (the customer, its contacts, activities, leads, quotes,
-/// purchases and complaints) is for whoever sees the record (administrators see all, deleted ones
-/// included); the directory's, the keys' and the catalog's (it holds costs) for administrators.
+/// The history of a customer, or of a record a customer owns (its contacts, activities, leads,
+/// quotes, purchases and complaints: the [`owned::OWNED`] registry), is for whoever sees the record
+/// (administrators see all, deleted ones included); the directory's, the keys' and the catalog's
+/// (it holds costs) for administrators.
 fn may_read_history(conn: &mut DbConnection, ctx: &Context, entity: EntityKind, id: Uuid) -> AppResult<()> {
-    let scope = match entity {
-        EntityKind::Customer => "customers:read",
-        EntityKind::Contact => "contacts:read",
-        EntityKind::Activity => "activities:read",
-        EntityKind::Lead => "leads:read",
-        EntityKind::Quote => "quotes:read",
-        EntityKind::Purchase => "purchases:read",
-        EntityKind::Complaint => "complaints:read",
-        EntityKind::Product | EntityKind::User | EntityKind::Team | EntityKind::ApiKey | EntityKind::Settings => {
-            return require_admin(ctx);
-        }
+    let customer: Visible = |conn, vis, id| Ok(kehu_store::customers::find(conn, vis, id)?.is_some());
+    let (scope, visible) = match (entity, owned::of(entity)) {
+        (EntityKind::Customer, _) => ("customers:read", customer),
+        (_, Some(resource)) => (resource.read_scope, resource.visible),
+        (_, None) => return require_admin(ctx),
     };
     ctx.require_scope(scope)?;
     let vis = ctx.visibility(conn)?;
-    if vis.sees_all() {
-        return Ok(());
-    }
-    let visible = match entity {
-        EntityKind::Customer => kehu_store::customers::find(conn, &vis, id)?.is_some(),
-        EntityKind::Contact => kehu_store::contacts::find(conn, &vis, id)?.is_some(),
-        EntityKind::Lead => kehu_store::leads::find(conn, &vis, id)?.is_some(),
-        EntityKind::Quote => kehu_store::quotes::find(conn, &vis, id)?.is_some(),
-        EntityKind::Purchase => kehu_store::purchases::find(conn, &vis, id)?.is_some(),
-        EntityKind::Complaint => kehu_store::complaints::find(conn, &vis, id)?.is_some(),
-        _ => kehu_store::activities::find(conn, &vis, id)?.is_some(),
-    };
-    if visible { Ok(()) } else { Err(AppError::new(ErrorCode::NotFound)) }
+    if vis.sees_all() || visible(conn, &vis, id)? { Ok(()) } else { Err(AppError::new(ErrorCode::NotFound)) }
 }
 
 /// Administrators' records' history: with the `admin` scope, for administrators.

@@ -32,6 +32,7 @@ use crate::fields::{check_custom_fields, json_text, merge_custom_fields, patched
 pub const ENTITY: EntityKind = EntityKind::Customer;
 
 mod merge;
+pub mod owned;
 mod ownership;
 pub use merge::merge;
 pub use ownership::{assign, claim, reassign, release};
@@ -95,10 +96,14 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     let now = ctx.now();
     let vis = ctx.visibility(conn)?;
     let customer = load(conn, &vis, id)?.to_wire()?;
-    // An API key sees the parts its scopes cover; the rest stays empty.
+    // An API key sees the parts its scopes cover; the rest stays empty (and counts nothing).
     let scopes = ctx.scopes();
-    let may = |scope: &str| scopes.iter().any(|s| s == scope);
-    let contacts = if may("contacts:read") {
+    let may = |kind: EntityKind| owned::of(kind).is_some_and(|o| scopes.iter().any(|s| s == o.read_scope));
+    let mut counts = RelatedCounts::default();
+    for resource in owned::OWNED.iter().filter(|o| may(o.kind)) {
+        (resource.count)(conn, &vis, id, &mut counts)?;
+    }
+    let contacts = if may(EntityKind::Contact) {
         kehu_store::contacts::for_customer(conn, &vis, id, OVERVIEW_CONTACTS)?
             .iter()
             .map(|c| c.to_wire())
@@ -106,7 +111,7 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     } else {
         Vec::new()
     };
-    let latest_activities = if may("activities:read") {
+    let latest_activities = if may(EntityKind::Activity) {
         kehu_store::activities::latest_for_customer(conn, &vis, id, OVERVIEW_ACTIVITIES)?
             .iter()
             .map(|a| a.to_wire())
@@ -114,34 +119,12 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     } else {
         Vec::new()
     };
-    let (leads, open_leads) =
-        if may("leads:read") { kehu_store::leads::counts_for_customer(conn, &vis, id)? } else { (0, 0) };
-    let quotes = if may("quotes:read") { kehu_store::quotes::count_for_customer(conn, &vis, id)? } else { 0 };
-    let (purchases, sums) = if may("purchases:read") {
-        (
-            kehu_store::purchases::count_for_customer(conn, &vis, id)?,
-            kehu_store::purchases::sums_for_customer(conn, &vis, id)?,
-        )
+    let sums =
+        if may(EntityKind::Purchase) { kehu_store::purchases::sums_for_customer(conn, &vis, id)? } else { Vec::new() };
+    let open_complaints = if may(EntityKind::Complaint) {
+        crate::complaints::open_for_customer(conn, &vis, id, OVERVIEW_COMPLAINTS, now)?
     } else {
-        (0, Vec::new())
-    };
-    let ((complaints, open_complaint_count), open_complaints) = if may("complaints:read") {
-        (
-            kehu_store::complaints::counts_for_customer(conn, &vis, id)?,
-            crate::complaints::open_for_customer(conn, &vis, id, OVERVIEW_COMPLAINTS, now)?,
-        )
-    } else {
-        ((0, 0), Vec::new())
-    };
-    let counts = RelatedCounts {
-        contacts: kehu_store::contacts::count_for_customer(conn, &vis, id)?,
-        open_tasks: kehu_store::activities::open_tasks_for_customer(conn, &vis, id)?,
-        leads,
-        open_leads,
-        quotes,
-        purchases,
-        complaints,
-        open_complaints: open_complaint_count,
+        Vec::new()
     };
     // Revenue is what non-cancelled purchases came to less what came back; the balance is what is
     // still owed, listed only for currencies with something owed.
