@@ -548,6 +548,17 @@ async fn look_alike_customers_are_flagged_and_merged() {
         .await
         .unwrap();
     assert!(history.data.last().unwrap().changes.iter().any(|c| c.field == "merged_into"));
+    // The survivor's entry says what came over, per kind of record the duplicate owned.
+    let history = admin
+        .list_audit_events(&ListQuery::new().param("entity", "customer").param("entity_id", survivor.id.to_string()))
+        .await
+        .unwrap();
+    let merged_from = history.data.iter().flat_map(|e| &e.changes).find(|c| c.field == "merged_from").unwrap();
+    assert_eq!(
+        merged_from.after,
+        json!({"customer_id": duplicate.id, "contacts_moved": 1, "activities_moved": 1, "leads_moved": 0,
+               "quotes_moved": 0, "purchases_moved": 0, "complaints_moved": 0})
+    );
     app.stop().await;
 }
 

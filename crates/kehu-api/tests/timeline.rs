@@ -8,8 +8,9 @@ use common::{TestApp, assert_problem};
 use kehu_client::{Client, ListQuery, WriteOptions};
 use kehu_core::ErrorCode;
 use kehu_core::activity::{ActivityKind, CreateActivity, UpdateActivity};
+use kehu_core::api_key::CreateApiKey;
 use kehu_core::contact::{CreateContact, UpdateContact};
-use kehu_core::customer::CreateCustomer;
+use kehu_core::customer::{CreateCustomer, RelatedCounts};
 use kehu_core::user::Role;
 use serde_json::json;
 use uuid::Uuid;
@@ -212,5 +213,28 @@ async fn activities_make_the_timeline_and_the_reps_day() {
     assert_eq!((overview.counts.contacts, overview.counts.open_tasks, overview.open_items), (1, 1, 1));
     assert!(overview.lifetime_revenue.is_empty() && overview.balance_due.is_empty());
     assert_eq!(other.customer_overview(&acme.to_string()).await.unwrap_err().code(), Some(ErrorCode::NotFound));
+
+    // Through an API key, each part (its records and its counts alike) needs the part's read scope.
+    let key = |scopes: &[&str]| {
+        let body = CreateApiKey {
+            name: scopes.join(" "),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            expires_at: None,
+        };
+        let rep = rep.clone();
+        let base = app.base.clone();
+        async move {
+            let created = rep.create_api_key(&body, &WriteOptions::default()).await.unwrap();
+            Client::new(&base).unwrap().with_token(created.secret)
+        }
+    };
+    let narrow = key(&["customers:read"]).await.customer_overview(&acme.to_string()).await.unwrap();
+    assert!(narrow.contacts.is_empty() && narrow.latest_activities.is_empty());
+    assert_eq!((narrow.counts, narrow.open_items), (RelatedCounts::default(), 0));
+    let with_contacts =
+        key(&["customers:read", "contacts:read"]).await.customer_overview(&acme.to_string()).await.unwrap();
+    assert_eq!((with_contacts.contacts.len(), with_contacts.counts.contacts), (1, 1));
+    assert!(with_contacts.latest_activities.is_empty());
+    assert_eq!((with_contacts.counts.open_tasks, with_contacts.open_items), (0, 0));
     app.stop().await;
 }

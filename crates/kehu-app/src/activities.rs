@@ -4,6 +4,7 @@
 //! transaction.
 
 use chrono::{NaiveDateTime, Utc};
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::activity::{Activity as WireActivity, ActivityKind, CreateActivity, UpdateActivity};
 use kehu_core::audit::AuditAction;
@@ -23,7 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 use crate::write::{self, Record};
 
-pub const ENTITY: &str = "activity";
+pub const ENTITY: EntityKind = EntityKind::Activity;
 
 fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> AppResult<Activity> {
     activities::find(conn, vis, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))
@@ -181,9 +182,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateActivity) -> 
 impl Record for Activity {
     type Wire = WireActivity;
     type Changes = ActivityChanges;
-    const ENTITY: &'static str = ENTITY;
-    // Activities are audited; they are announced with their customer, not on their own.
-    const ANNOUNCED: bool = false;
+    const ENTITY: EntityKind = ENTITY;
 
     crate::bookkeeping!();
 

@@ -1,5 +1,6 @@
 //! API keys: made by signed-in users for integrations, carrying at most their owner's access.
 
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::api_key::{ApiKey as WireKey, CreateApiKey, CreatedApiKey};
 use kehu_core::audit::AuditAction;
@@ -13,7 +14,7 @@ use crate::context::Context;
 use crate::credentials::{hash_token, new_api_key};
 use crate::error::{AppError, AppResult};
 
-pub const ENTITY: &str = "api_key";
+pub const ENTITY: EntityKind = EntityKind::ApiKey;
 
 /// How much of the secret is kept in clear, to tell keys apart.
 const PREFIX_LEN: usize = 12;

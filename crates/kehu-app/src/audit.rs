@@ -1,8 +1,8 @@
 //! Writing the audit log: the field-by-field difference of a record's wire form before and after.
 
-use kehu_core::ErrorCode;
 use kehu_core::api_key::Scope;
 use kehu_core::audit::{AuditAction, FieldChange};
+use kehu_core::{EntityKind, ErrorCode};
 use kehu_store::DbConnection;
 use kehu_store::audit::{self, AuditRow};
 use kehu_store::types::Id;
@@ -10,6 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::context::Context;
+use crate::customers::owned::{self, Visible};
 use crate::error::{AppError, AppResult};
 
 /// Bookkeeping fields that change with every write and say nothing on their own.
@@ -45,7 +46,7 @@ pub struct Actor {
 pub fn record(
     conn: &mut DbConnection,
     ctx: &Context,
-    entity: &str,
+    entity: EntityKind,
     entity_id: Uuid,
     action: AuditAction,
     changes: Vec<FieldChange>,
@@ -57,7 +58,7 @@ pub fn record(
 /// The audit row of a change, to write later in bulk (in the change's transaction all the same).
 pub fn audit_row(
     ctx: &Context,
-    entity: &str,
+    entity: EntityKind,
     entity_id: Uuid,
     action: AuditAction,
     changes: Vec<FieldChange>,
@@ -66,7 +67,7 @@ pub fn audit_row(
     let changes = serde_json::to_string(&changes).map_err(AppError::internal)?;
     Ok(AuditRow {
         id: Id(kehu_store::new_id()),
-        entity: entity.to_owned(),
+        entity: entity.as_str().to_owned(),
         entity_id: Id(entity_id),
         action: action.as_str().to_owned(),
         actor_id: actor.user.map(Id),
@@ -96,41 +97,31 @@ pub fn snapshot<T: serde::Serialize>(value: &T) -> AppResult<Value> {
     serde_json::to_value(value).map_err(AppError::internal)
 }
 
-/// The history of a record of a customer's (the customer, its contacts, activities, leads, quotes,
-/// purchases and complaints) is for whoever sees the record (administrators see all, deleted ones
-/// included); the directory's, the keys' and the catalog's (it holds costs) for administrators.
-fn may_read_history(conn: &mut DbConnection, ctx: &Context, entity: &str, id: Uuid) -> AppResult<()> {
-    let scope = match entity {
-        "customer" => Scope::CustomersRead,
-        "contact" => Scope::ContactsRead,
-        "activity" => Scope::ActivitiesRead,
-        "lead" => Scope::LeadsRead,
-        "quote" => Scope::QuotesRead,
-        "purchase" => Scope::PurchasesRead,
-        "complaint" => Scope::ComplaintsRead,
-        _ => {
-            ctx.require_scope(Scope::Admin)?;
-            return ctx.require_admin();
-        }
+/// The history of a customer, or of a record a customer owns (its contacts, activities, leads,
+/// quotes, purchases and complaints: the [`owned::OWNED`] registry), is for whoever sees the record
+/// (administrators see all, deleted ones included); the directory's, the keys' and the catalog's
+/// (it holds costs) for administrators.
+fn may_read_history(conn: &mut DbConnection, ctx: &Context, entity: EntityKind, id: Uuid) -> AppResult<()> {
+    let customer: Visible = |conn, vis, id| Ok(kehu_store::customers::find(conn, vis, id)?.is_some());
+    let (scope, visible) = match (entity, owned::of(entity)) {
+        (EntityKind::Customer, _) => (Scope::CustomersRead, customer),
+        (_, Some(resource)) => (resource.read_scope, resource.visible),
+        (_, None) => return require_admin(ctx),
     };
     ctx.require_scope(scope)?;
     let vis = ctx.visibility(conn)?;
-    if vis.sees_all() {
-        return Ok(());
-    }
-    let visible = match entity {
-        "customer" => kehu_store::customers::find(conn, &vis, id)?.is_some(),
-        "contact" => kehu_store::contacts::find(conn, &vis, id)?.is_some(),
-        "lead" => kehu_store::leads::find(conn, &vis, id)?.is_some(),
-        "quote" => kehu_store::quotes::find(conn, &vis, id)?.is_some(),
-        "purchase" => kehu_store::purchases::find(conn, &vis, id)?.is_some(),
-        "complaint" => kehu_store::complaints::find(conn, &vis, id)?.is_some(),
-        _ => kehu_store::activities::find(conn, &vis, id)?.is_some(),
-    };
-    if visible { Ok(()) } else { Err(AppError::new(ErrorCode::NotFound)) }
+    if vis.sees_all() || visible(conn, &vis, id)? { Ok(()) } else { Err(AppError::new(ErrorCode::NotFound)) }
 }
 
-/// A page of a record's history, for those who may read it (else 404, as if it had none).
+/// Administrators' records' history: with the `admin` scope, for administrators.
+fn require_admin(ctx: &Context) -> AppResult<()> {
+    ctx.require_scope(Scope::Admin)?;
+    ctx.require_admin()
+}
+
+/// A page of a record's history, for those who may read it (else 404, as if it had none). A name
+/// that is no kind of record is treated as the administrators' kinds are: others get 403, and an
+/// administrator an empty page.
 pub fn history(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -138,7 +129,10 @@ pub fn history(
     id: Uuid,
     page: &kehu_store::page::Page,
 ) -> AppResult<kehu_store::page::Paged<AuditRow>> {
-    may_read_history(conn, ctx, entity, id)?;
+    match EntityKind::parse(entity) {
+        Some(kind) => may_read_history(conn, ctx, kind, id)?,
+        None => require_admin(ctx)?,
+    }
     Ok(audit::list_for(conn, entity, id, page)?)
 }
 

@@ -4,7 +4,9 @@
 //! so tests can move it.
 
 use chrono::{Datelike, Duration, NaiveDateTime, TimeZone, Utc};
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
+use kehu_core::EventType;
 use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_core::complaint::{
     AssignComplaint, CloseComplaint, Comment, Complaint as WireComplaint, ComplaintAction, ComplaintCategory,
@@ -29,7 +31,7 @@ use crate::fields::trimmed;
 use crate::outbox::event;
 use crate::write::{self, Record};
 
-pub const ENTITY: &str = "complaint";
+pub const ENTITY: EntityKind = EntityKind::Complaint;
 
 /// Complaints the escalation job handles per run; the next run takes the rest.
 const BATCH: i64 = 200;
@@ -257,7 +259,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateComplaint) ->
         let row = complaints::insert(conn, &row)?;
         let wire = wire(conn, &row, now)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, ENTITY, "created", wire.id, &wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::ComplaintCreated, wire.id, &wire)?])?;
         Ok(wire)
     })
 }
@@ -284,7 +286,8 @@ fn apply(conn: &mut DbConnection, before: &Complaint, changes: &ComplaintChanges
 impl Record for Complaint {
     type Wire = WireComplaint;
     type Changes = ComplaintChanges;
-    const ENTITY: &'static str = ENTITY;
+    const ENTITY: EntityKind = ENTITY;
+    const UPDATED: Option<EventType> = Some(EventType::ComplaintUpdated);
 
     crate::bookkeeping!(kept);
 
@@ -516,15 +519,15 @@ pub fn act(
         }
         let audit_action = if action == ComplaintAction::Assign { AuditAction::Assign } else { AuditAction::Update };
         record(conn, ctx, ENTITY, id, audit_action, changed)?;
-        let what = match action {
-            ComplaintAction::Acknowledge => "acknowledged",
-            ComplaintAction::Start => "started",
-            ComplaintAction::Resolve => "resolved",
-            ComplaintAction::Close => "closed",
-            ComplaintAction::Reopen => "reopened",
-            ComplaintAction::Assign => "assigned",
+        let event_type = match action {
+            ComplaintAction::Acknowledge => EventType::ComplaintAcknowledged,
+            ComplaintAction::Start => EventType::ComplaintStarted,
+            ComplaintAction::Resolve => EventType::ComplaintResolved,
+            ComplaintAction::Close => EventType::ComplaintClosed,
+            ComplaintAction::Reopen => EventType::ComplaintReopened,
+            ComplaintAction::Assign => EventType::ComplaintAssigned,
         };
-        outbox::insert(conn, &[event(ctx, ENTITY, what, id, &after_wire)?])?;
+        outbox::insert(conn, &[event(ctx, event_type, id, &after_wire)?])?;
         Ok(after_wire)
     })
 }
@@ -584,7 +587,7 @@ pub fn add_comment(conn: &mut DbConnection, ctx: &Context, id: Uuid, body: &Crea
                 diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?),
             )?;
         }
-        outbox::insert(conn, &[event(ctx, ENTITY, "commented", id, &comment)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::ComplaintCommented, id, &comment)?])?;
         Ok(comment)
     })
 }
@@ -661,7 +664,7 @@ pub fn escalate(conn: &mut DbConnection, ctx: &Context) -> AppResult<usize> {
                 after: Value::String(missed.to_owned()),
             });
             record(conn, ctx, ENTITY, before.id.0, AuditAction::Assign, changed)?;
-            outbox::insert(conn, &[event(ctx, ENTITY, "escalated", before.id.0, &after_wire)?])?;
+            outbox::insert(conn, &[event(ctx, EventType::ComplaintEscalated, before.id.0, &after_wire)?])?;
             Ok(true)
         })?;
         escalated += usize::from(done);

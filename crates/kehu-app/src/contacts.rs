@@ -1,6 +1,7 @@
 //! Contacts. A contact is read by whoever sees its customer and changed by whoever may change
 //! its customer.
 
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::audit::AuditAction;
 use kehu_core::contact::{Contact as WireContact, CreateContact, UpdateContact};
@@ -20,7 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::fields::{check_custom_fields, json_text, merge_custom_fields, patched, trimmed};
 use crate::write::{self, Record};
 
-pub const ENTITY: &str = "contact";
+pub const ENTITY: EntityKind = EntityKind::Contact;
 
 fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> AppResult<Contact> {
     contacts::find(conn, vis, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))
@@ -155,9 +156,7 @@ fn changes_of(before: &Contact, body: &UpdateContact) -> AppResult<ContactChange
 impl Record for Contact {
     type Wire = WireContact;
     type Changes = ContactChanges;
-    const ENTITY: &'static str = ENTITY;
-    // Contacts are announced with their customer, not on their own.
-    const ANNOUNCED: bool = false;
+    const ENTITY: EntityKind = ENTITY;
 
     crate::bookkeeping!();
 

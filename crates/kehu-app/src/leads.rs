@@ -1,7 +1,9 @@
 //! Leads: creating and changing them, moving them through the pipeline, converting a prospect
 //! into a customer, and the board. Every read goes through the caller's [`Visibility`].
 
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::contact::CreateContact;
 use kehu_core::customer::CreateCustomer;
@@ -28,7 +30,7 @@ use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 use crate::write::{self, Record};
 
-pub const ENTITY: &str = "lead";
+pub const ENTITY: EntityKind = EntityKind::Lead;
 
 /// Cards per column on the board; the rest are a list away.
 pub const BOARD_CARDS: i64 = 20;
@@ -54,8 +56,8 @@ fn probabilities(conn: &mut DbConnection) -> AppResult<StageProbabilities> {
     Ok(settings::get(conn)?.0.stage_probabilities)
 }
 
-fn event(ctx: &Context, what: &str, lead: &WireLead) -> AppResult<kehu_store::outbox::OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, lead.id, lead)
+fn event(ctx: &Context, event_type: EventType, lead: &WireLead) -> AppResult<kehu_store::outbox::OutboxEvent> {
+    crate::outbox::event(ctx, event_type, lead.id, lead)
 }
 
 /// The customer a body names: one the caller sees (else the field is unknown) and may change
@@ -161,7 +163,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateLead) -> AppR
         leads::enter_stage(conn, row.id.0, stage, now, Some(ctx.id()))?;
         let wire = wire(conn, &row)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, "created", &wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::LeadCreated, &wire)?])?;
         Ok(wire)
     })
 }
@@ -289,10 +291,10 @@ pub fn change_stage(
         let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
         changed.retain(|c| c.field != "stage_history");
         record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-        let mut events = vec![event(ctx, "stage_changed", &after_wire)?];
+        let mut events = vec![event(ctx, EventType::LeadStageChanged, &after_wire)?];
         match body.stage {
-            LeadStage::Won => events.push(event(ctx, "won", &after_wire)?),
-            LeadStage::Lost => events.push(event(ctx, "lost", &after_wire)?),
+            LeadStage::Won => events.push(event(ctx, EventType::LeadWon, &after_wire)?),
+            LeadStage::Lost => events.push(event(ctx, EventType::LeadLost, &after_wire)?),
             _ => {}
         }
         outbox::insert(conn, &events)?;
@@ -366,7 +368,7 @@ pub fn convert(conn: &mut DbConnection, ctx: &Context, id: Uuid, body: &ConvertL
         let after = leads::update(conn, id, before.version, &changes)?;
         let lead = wire(conn, &after)?;
         record(conn, ctx, ENTITY, id, AuditAction::Update, diff(&snapshot(&before_wire)?, &snapshot(&lead)?))?;
-        outbox::insert(conn, &[event(ctx, "converted", &lead)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::LeadConverted, &lead)?])?;
         Ok(LeadConversion { object: "lead_conversion".to_owned(), lead, customer_id: customer.id, contact_id })
     })
 }
@@ -383,7 +385,9 @@ pub fn restore(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<Wi
 impl Record for Lead {
     type Wire = WireLead;
     type Changes = LeadChanges;
-    const ENTITY: &'static str = ENTITY;
+    const ENTITY: EntityKind = ENTITY;
+    const UPDATED: Option<EventType> = Some(EventType::LeadUpdated);
+    const DELETED: Option<EventType> = Some(EventType::LeadDeleted);
 
     crate::bookkeeping!();
 
@@ -478,6 +482,9 @@ pub fn win_by_quote(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResu
     let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
     changed.retain(|c| c.field != "stage_history");
     record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-    outbox::insert(conn, &[event(ctx, "stage_changed", &after_wire)?, event(ctx, "won", &after_wire)?])?;
+    outbox::insert(
+        conn,
+        &[event(ctx, EventType::LeadStageChanged, &after_wire)?, event(ctx, EventType::LeadWon, &after_wire)?],
+    )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! Time comes from the job's context, so tests can move it.
 
 use chrono::Duration;
+use kehu_core::EventType;
 use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_store::customers::{self, CustomerChanges};
 use kehu_store::db::write_transaction;
@@ -51,7 +52,7 @@ pub fn recycle(conn: &mut DbConnection, ctx: &Context) -> AppResult<usize> {
             };
             record(conn, ctx, super::customers::ENTITY, before.id.0, AuditAction::Assign, vec![change, reason])?;
             let wire = after.to_wire()?;
-            outbox::insert(conn, &[event(ctx, super::customers::ENTITY, "assigned", wire.id, &wire)?])?;
+            outbox::insert(conn, &[event(ctx, EventType::CustomerAssigned, wire.id, &wire)?])?;
             Ok(true)
         })?;
         moved += usize::from(done);

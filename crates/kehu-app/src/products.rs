@@ -3,6 +3,8 @@
 //! administrators and managers.
 
 use chrono::NaiveDateTime;
+use kehu_core::EntityKind;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::money::to_fixed4;
 use kehu_core::product::{CreateProduct, CurrentPrices, DEFAULT_UNIT, Product as WireProduct, UpdateProduct, sku_key};
@@ -23,7 +25,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::write::{self, Record};
 
-pub const ENTITY: &str = "product";
+pub const ENTITY: EntityKind = EntityKind::Product;
 
 /// Whether the caller sees costs: margins are for those who set prices.
 pub fn cost_view(ctx: &Context) -> CostView {
@@ -73,8 +75,8 @@ fn load(conn: &mut DbConnection, id: Uuid) -> AppResult<Product> {
 }
 
 /// The `product.<what>` event, carrying the product as administrators see it.
-fn event(ctx: &Context, what: &str, row: &Product) -> AppResult<outbox::OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, row.id.0, &row.to_wire(CostView::Shown)?)
+fn event(ctx: &Context, event_type: EventType, row: &Product) -> AppResult<outbox::OutboxEvent> {
+    crate::outbox::event(ctx, event_type, row.id.0, &row.to_wire(CostView::Shown)?)
 }
 
 pub fn get(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WireProduct> {
@@ -112,7 +114,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateProduct) -> A
         let row = products::insert(conn, &row).map_err(sku_conflict)?;
         let wire = row.to_wire(CostView::Shown)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, "created", &row)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::ProductCreated, &row)?])?;
         Ok(row.to_wire(cost_view(ctx))?)
     })
 }
@@ -162,10 +164,12 @@ fn changes_of(before: &Product, body: &UpdateProduct) -> AppResult<ProductChange
 impl Record for Product {
     type Wire = WireProduct;
     type Changes = ProductChanges;
-    const ENTITY: &'static str = ENTITY;
-    /// To a receiver that dropped the product on `product.deleted`, it is a product to take in
-    /// again.
-    const RESTORE_EVENT: Option<&'static str> = Some("updated");
+    const ENTITY: EntityKind = ENTITY;
+    const UPDATED: Option<EventType> = Some(EventType::ProductUpdated);
+    const DELETED: Option<EventType> = Some(EventType::ProductDeleted);
+    /// To a receiver that dropped the product on `product.deleted`, a restored product is one to
+    /// take in again.
+    const RESTORED: Option<EventType> = Some(EventType::ProductUpdated);
 
     crate::bookkeeping!();
 

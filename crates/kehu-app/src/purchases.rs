@@ -2,7 +2,9 @@
 //! and what is still owed. A purchase is seen with its customer.
 
 use chrono::{Datelike, NaiveDateTime, TimeZone, Utc};
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::money::{self, Currency};
 use kehu_core::purchase::{
@@ -28,7 +30,7 @@ use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 use crate::quotes::{compute, resolve_lines, wire_line, writable_customer};
 
-pub const ENTITY: &str = "purchase";
+pub const ENTITY: EntityKind = EntityKind::Purchase;
 
 fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> AppResult<Purchase> {
     purchases::find(conn, vis, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))
@@ -146,8 +148,8 @@ fn wire(conn: &mut DbConnection, ctx: &Context, row: &Purchase) -> AppResult<Wir
     Ok(wire_all(conn, ctx, std::slice::from_ref(row))?.remove(0))
 }
 
-fn event(ctx: &Context, what: &str, purchase: &WirePurchase) -> AppResult<kehu_store::outbox::OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, purchase.id, purchase)
+fn event(ctx: &Context, event_type: EventType, purchase: &WirePurchase) -> AppResult<kehu_store::outbox::OutboxEvent> {
+    crate::outbox::event(ctx, event_type, purchase.id, purchase)
 }
 
 pub fn get(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<WirePurchase> {
@@ -216,7 +218,7 @@ fn insert(
     let row = purchases::insert(conn, &row, lines)?;
     let wire = wire(conn, ctx, &row)?;
     record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-    outbox::insert(conn, &[event(ctx, "created", &wire)?])?;
+    outbox::insert(conn, &[event(ctx, EventType::PurchaseCreated, &wire)?])?;
     Ok(wire)
 }
 
@@ -340,13 +342,13 @@ pub fn act(
         let after = apply(conn, &before, &changes)?;
         let after_wire = wire(conn, ctx, &after)?;
         record(conn, ctx, ENTITY, id, AuditAction::Update, diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?))?;
-        let what = match action {
-            PurchaseAction::Confirm => "confirmed",
-            PurchaseAction::Fulfill => "fulfilled",
-            PurchaseAction::Complete => "completed",
-            PurchaseAction::Cancel | PurchaseAction::Payments | PurchaseAction::Returns => "cancelled",
+        let event_type = match action {
+            PurchaseAction::Confirm => EventType::PurchaseConfirmed,
+            PurchaseAction::Fulfill => EventType::PurchaseFulfilled,
+            PurchaseAction::Complete => EventType::PurchaseCompleted,
+            PurchaseAction::Cancel | PurchaseAction::Payments | PurchaseAction::Returns => EventType::PurchaseCancelled,
         };
-        outbox::insert(conn, &[event(ctx, what, &after_wire)?])?;
+        outbox::insert(conn, &[event(ctx, event_type, &after_wire)?])?;
         Ok(after_wire)
     })
 }
@@ -406,7 +408,7 @@ pub fn pay(
         let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
         changed.retain(|c| c.field != "payments");
         record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-        outbox::insert(conn, &[event(ctx, "paid", &after_wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::PurchasePaid, &after_wire)?])?;
         Ok(after_wire)
     })
 }
@@ -500,7 +502,7 @@ pub fn return_goods(
         let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
         changed.retain(|c| c.field != "returns");
         record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-        outbox::insert(conn, &[event(ctx, "returned", &after_wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::PurchaseReturned, &after_wire)?])?;
         Ok(after_wire)
     })
 }

@@ -3,7 +3,9 @@
 //! caller's [`Visibility`]: a quote is seen with its customer.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::money::{self, Currency, LineInput};
 use kehu_core::quote::{
@@ -27,7 +29,7 @@ use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 use crate::write::{self, Record};
 
-pub const ENTITY: &str = "quote";
+pub const ENTITY: EntityKind = EntityKind::Quote;
 
 fn load(conn: &mut DbConnection, vis: &Visibility, id: Uuid) -> AppResult<Quote> {
     quotes::find(conn, vis, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))
@@ -103,8 +105,8 @@ fn wire(conn: &mut DbConnection, ctx: &Context, row: &Quote) -> AppResult<WireQu
     Ok(wire_all(conn, ctx, std::slice::from_ref(row))?.remove(0))
 }
 
-fn event(ctx: &Context, what: &str, quote: &WireQuote) -> AppResult<kehu_store::outbox::OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, quote.id, quote)
+fn event(ctx: &Context, event_type: EventType, quote: &WireQuote) -> AppResult<kehu_store::outbox::OutboxEvent> {
+    crate::outbox::event(ctx, event_type, quote.id, quote)
 }
 
 /// Fills in each line's defaults from its product (which must exist and be active): the name as
@@ -327,7 +329,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateQuote) -> App
         let row = quotes::insert(conn, &row, &computed.lines)?;
         let wire = wire(conn, ctx, &row)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, "created", &wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::QuoteCreated, &wire)?])?;
         Ok(wire)
     })
 }
@@ -389,7 +391,8 @@ pub fn update(
 impl Record for Quote {
     type Wire = WireQuote;
     type Changes = QuoteChanges;
-    const ENTITY: &'static str = ENTITY;
+    const ENTITY: EntityKind = ENTITY;
+    const UPDATED: Option<EventType> = Some(EventType::QuoteUpdated);
 
     crate::bookkeeping!(kept);
 
@@ -503,19 +506,19 @@ pub fn act(
         }
         let after_wire = wire(conn, ctx, &after)?;
         record(conn, ctx, ENTITY, id, AuditAction::Update, diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?))?;
-        let what = match action {
-            QuoteAction::Submit => "submitted",
-            QuoteAction::Approve => "approved",
-            QuoteAction::RejectApproval => "approval_rejected",
-            QuoteAction::Send => "sent",
-            QuoteAction::Accept => "accepted",
-            QuoteAction::Reject => "rejected",
-            QuoteAction::Cancel | QuoteAction::Revise => "cancelled",
+        let event_type = match action {
+            QuoteAction::Submit => EventType::QuoteSubmitted,
+            QuoteAction::Approve => EventType::QuoteApproved,
+            QuoteAction::RejectApproval => EventType::QuoteApprovalRejected,
+            QuoteAction::Send => EventType::QuoteSent,
+            QuoteAction::Accept => EventType::QuoteAccepted,
+            QuoteAction::Reject => EventType::QuoteRejected,
+            QuoteAction::Cancel | QuoteAction::Revise => EventType::QuoteCancelled,
         };
-        let mut events = vec![event(ctx, what, &after_wire)?];
+        let mut events = vec![event(ctx, event_type, &after_wire)?];
         if action == QuoteAction::Submit && next == QuoteStatus::Approved {
             // Submitted within the limit: approved at once, and said so.
-            events.push(event(ctx, "approved", &after_wire)?);
+            events.push(event(ctx, EventType::QuoteApproved, &after_wire)?);
         }
         outbox::insert(conn, &events)?;
         if let (Some(_), Some(lead)) = (purchase_id, after.lead_id) {
@@ -548,6 +551,6 @@ fn revise(conn: &mut DbConnection, ctx: &Context, old: &Quote, now: NaiveDateTim
     let row = quotes::insert(conn, &row, &copies)?;
     let wire = wire(conn, ctx, &row)?;
     record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-    outbox::insert(conn, &[event(ctx, "revised", &wire)?])?;
+    outbox::insert(conn, &[event(ctx, EventType::QuoteRevised, &wire)?])?;
     Ok(wire)
 }

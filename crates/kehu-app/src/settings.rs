@@ -1,5 +1,6 @@
 //! Settings: read by everyone signed in (forms need the custom fields), changed by administrators.
 
+use kehu_core::EntityKind;
 use kehu_core::audit::AuditAction;
 use kehu_core::settings::{CustomFieldDef, Settings, UpdateSettings};
 use kehu_store::db::write_transaction;
@@ -11,7 +12,7 @@ use crate::concurrency::check_version;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 
-pub const ENTITY: &str = "settings";
+pub const ENTITY: EntityKind = EntityKind::Settings;
 
 pub fn get(conn: &mut DbConnection) -> AppResult<Settings> {
     Ok(settings::get_wire(conn)?)

@@ -1,5 +1,6 @@
 //! Teams, a tree managed by administrators.
 
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
 use kehu_core::audit::AuditAction;
 use kehu_core::team::{CreateTeam, Team as WireTeam, UpdateTeam};
@@ -14,7 +15,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::write::{self, Record};
 
-pub const ENTITY: &str = "team";
+pub const ENTITY: EntityKind = EntityKind::Team;
 
 fn load(conn: &mut DbConnection, id: Uuid, with_deleted: bool) -> AppResult<Team> {
     teams::find(conn, id, with_deleted)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))
@@ -74,9 +75,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateTeam) -> AppR
 impl Record for Team {
     type Wire = WireTeam;
     type Changes = TeamChanges;
-    const ENTITY: &'static str = ENTITY;
-    // The directory is audited, not announced.
-    const ANNOUNCED: bool = false;
+    const ENTITY: EntityKind = ENTITY;
 
     crate::bookkeeping!();
 

@@ -1,5 +1,6 @@
 //! Users, managed by administrators; everyone signed in may read the directory.
 
+use kehu_core::EntityKind;
 use kehu_core::audit::AuditAction;
 use kehu_core::user::{ChangePassword, CreateUser, Role, UpdateMe, UpdateUser, User as WireUser};
 use kehu_core::validate::Errors;
@@ -17,7 +18,7 @@ use crate::context::Context;
 use crate::credentials::hash_password;
 use crate::error::{AppError, AppResult};
 
-pub const ENTITY: &str = "user";
+pub const ENTITY: EntityKind = EntityKind::User;
 
 fn taken() -> AppError {
     AppError {

@@ -1,10 +1,12 @@
 //! The write pipeline: every change to a record goes load editable → version check → apply →
 //! save → audit diff → outbox, in one transaction. A resource says how to do each step for its
 //! own rows by implementing [`Record`]; the sequence, and what is audited and announced, lives
-//! here once, so a new resource writes its fields and rules, not the sequence again.
+//! here once, so a new resource writes its fields and rules, not the sequence again. The
+//! outbox is written in the [`EventType`] catalog's terms, so no change is announced outside it.
 
 use chrono::NaiveDateTime;
 use kehu_core::audit::AuditAction;
+use kehu_core::{EntityKind, EventType};
 use kehu_store::DbConnection;
 use kehu_store::db::write_transaction;
 use uuid::Uuid;
@@ -21,13 +23,13 @@ pub trait Record: Sized {
     type Wire: serde::Serialize;
     /// A partial update of the row; `Default` changes nothing.
     type Changes: Default;
-    /// The audit entity, and the first part of its events' types.
-    const ENTITY: &'static str;
-    /// Whether changes are announced in the outbox (`<entity>.updated`, `.deleted`); the
-    /// directory's records are only audited.
-    const ANNOUNCED: bool = true;
-    /// The event that announces a restore, if any.
-    const RESTORE_EVENT: Option<&'static str> = None;
+    /// The kind of record, as the audit log names it.
+    const ENTITY: EntityKind;
+    /// The events that announce an update, a delete and a restore; `None`: the change is audited
+    /// only (the directory's records, and records announced with their customer).
+    const UPDATED: Option<EventType> = None;
+    const DELETED: Option<EventType> = None;
+    const RESTORED: Option<EventType> = None;
 
     fn version(&self) -> i64;
 
@@ -149,8 +151,8 @@ pub fn update<R: Record>(
         let changed = diff(&old, &snapshot(new)?);
         if !changed.is_empty() {
             record(conn, ctx, R::ENTITY, id, AuditAction::Update, changed)?;
-            if R::ANNOUNCED {
-                outbox::announce(conn, ctx, R::ENTITY, "updated", id, new)?;
+            if let Some(event) = R::UPDATED {
+                outbox::announce(conn, ctx, event, id, new)?;
             }
         }
         Ok(after_wire)
@@ -169,9 +171,9 @@ pub fn delete<R: Record>(conn: &mut DbConnection, ctx: &Context, id: Uuid, if_ma
         let after = before.save(conn, ctx, &changes)?;
         after.after_save(conn, ctx, AuditAction::Delete)?;
         record(conn, ctx, R::ENTITY, id, AuditAction::Delete, vec![deleted_changed(true)])?;
-        if R::ANNOUNCED {
+        if let Some(event) = R::DELETED {
             let wire = announced(&after, conn, ctx)?;
-            outbox::announce(conn, ctx, R::ENTITY, "deleted", id, &wire)?;
+            outbox::announce(conn, ctx, event, id, &wire)?;
         }
         Ok(())
     })
@@ -189,9 +191,9 @@ pub fn restore<R: Record>(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> A
         let after = before.save(conn, ctx, &changes)?;
         after.after_save(conn, ctx, AuditAction::Restore)?;
         record(conn, ctx, R::ENTITY, id, AuditAction::Restore, vec![deleted_changed(false)])?;
-        if let Some(what) = R::RESTORE_EVENT {
+        if let Some(event) = R::RESTORED {
             let wire = announced(&after, conn, ctx)?;
-            outbox::announce(conn, ctx, R::ENTITY, what, id, &wire)?;
+            outbox::announce(conn, ctx, event, id, &wire)?;
         }
         after.wire(conn, ctx)
     })

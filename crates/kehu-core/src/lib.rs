@@ -10,7 +10,9 @@ pub mod complaint;
 pub mod contact;
 pub mod customer;
 pub mod decimal;
+pub mod entity;
 pub mod error;
+pub mod event;
 pub mod import;
 pub mod lead;
 pub mod list;
@@ -25,4 +27,6 @@ pub mod user;
 pub mod validate;
 pub mod wire_enum;
 
+pub use entity::EntityKind;
 pub use error::{DuplicateCandidate, ErrorCode, FieldError, Problem};
+pub use event::EventType;

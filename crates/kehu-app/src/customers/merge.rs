@@ -1,5 +1,6 @@
 //! Merging a duplicate customer into the one that stays.
 
+use kehu_core::EventType;
 use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_core::customer::{Customer as WireCustomer, MergeCustomers, match_keys, normalize_tags};
 use kehu_core::validate::Errors;
@@ -10,15 +11,17 @@ use kehu_store::{DbConnection, outbox};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::owned::OWNED;
 use super::{ENTITY, event, load, load_editable};
 use crate::audit::{deleted_changed, diff, record, snapshot};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::fields::json_text;
 
-/// Folds a duplicate into the survivor: its contacts, activities, leads, quotes and purchases move over, empty fields of the
-/// survivor take the duplicate's values, tags are joined, and the duplicate is deleted. One
-/// transaction, audited on both.
+/// Folds a duplicate into the survivor: every record it owns (contacts, activities, leads, quotes,
+/// purchases, complaints: the [`OWNED`] registry) moves over, empty fields of the survivor take the
+/// duplicate's values, tags are joined, and the duplicate is deleted. One transaction, audited on
+/// both.
 pub fn merge(conn: &mut DbConnection, ctx: &Context, id: Uuid, body: &MergeCustomers) -> AppResult<WireCustomer> {
     write_transaction(conn, |conn| {
         let vis = ctx.visibility(conn)?;
@@ -30,12 +33,13 @@ pub fn merge(conn: &mut DbConnection, ctx: &Context, id: Uuid, body: &MergeCusto
         }
         let duplicate = load_editable(conn, &vis, body.duplicate_id)?;
         let now = ctx.now();
-        let moved_contacts = kehu_store::contacts::move_all(conn, duplicate.id.0, id, now)?;
-        let moved_activities = kehu_store::activities::move_all(conn, duplicate.id.0, id, now)?;
-        let moved_leads = kehu_store::leads::move_all(conn, duplicate.id.0, id, now)?;
-        let moved_quotes = kehu_store::quotes::move_all(conn, duplicate.id.0, id, now)?;
-        let moved_purchases = kehu_store::purchases::move_all(conn, duplicate.id.0, id, now)?;
-        let moved_complaints = kehu_store::complaints::move_all(conn, duplicate.id.0, id, now)?;
+        // The audit entry says where the duplicate went and how many of each of its records came.
+        let mut merged_from = serde_json::Map::new();
+        merged_from.insert("customer_id".to_owned(), Value::String(duplicate.id.0.to_string()));
+        for resource in &OWNED {
+            let moved = (resource.move_all)(conn, duplicate.id.0, id, now)?;
+            merged_from.insert(format!("{}_moved", resource.collection), Value::from(moved));
+        }
 
         let fill = |mine: &Option<String>, theirs: &Option<String>| match (mine, theirs) {
             (None, Some(t)) => Some(Some(t.clone())),
@@ -88,21 +92,19 @@ pub fn merge(conn: &mut DbConnection, ctx: &Context, id: Uuid, body: &MergeCusto
         changed.push(FieldChange {
             field: "merged_from".to_owned(),
             before: Value::Null,
-            after: serde_json::json!({
-                "customer_id": duplicate.id.0,
-                "contacts_moved": moved_contacts,
-                "activities_moved": moved_activities,
-                "leads_moved": moved_leads,
-                "quotes_moved": moved_quotes,
-                "purchases_moved": moved_purchases,
-                "complaints_moved": moved_complaints,
-            }),
+            after: Value::Object(merged_from),
         });
         record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
         let into =
             FieldChange { field: "merged_into".to_owned(), before: Value::Null, after: Value::String(id.to_string()) };
         record(conn, ctx, ENTITY, duplicate.id.0, AuditAction::Delete, vec![deleted_changed(true), into])?;
-        outbox::insert(conn, &[event(ctx, "updated", &new)?, event(ctx, "deleted", &deleted.to_wire()?)?])?;
+        outbox::insert(
+            conn,
+            &[
+                event(ctx, EventType::CustomerUpdated, &new)?,
+                event(ctx, EventType::CustomerDeleted, &deleted.to_wire()?)?,
+            ],
+        )?;
         Ok(new)
     })
 }

@@ -3,8 +3,9 @@
 
 use chrono::NaiveDateTime;
 use kehu_core::DuplicateCandidate;
+use kehu_core::EntityKind;
 use kehu_core::ErrorCode;
-use kehu_core::api_key::Scope;
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::customer::{
     Amount, CreateCustomer, Customer as WireCustomer, CustomerKind, CustomerOverview, LifecycleStage,
@@ -28,9 +29,10 @@ use crate::error::{AppError, AppResult};
 use crate::fields::{check_custom_fields, json_text, merge_custom_fields, patched, trimmed};
 use crate::write::{self, Record};
 
-pub const ENTITY: &str = "customer";
+pub const ENTITY: EntityKind = EntityKind::Customer;
 
 mod merge;
+pub mod owned;
 mod ownership;
 pub use merge::merge;
 pub use ownership::{assign, claim, reassign, release};
@@ -55,8 +57,8 @@ pub(crate) fn load_editable(conn: &mut DbConnection, vis: &Visibility, id: Uuid)
 }
 
 /// The `customer.<what>` event for `wire`; written in the change's transaction.
-pub(crate) fn event(ctx: &Context, what: &str, wire: &WireCustomer) -> AppResult<OutboxEvent> {
-    crate::outbox::event(ctx, ENTITY, what, wire.id, wire)
+pub(crate) fn event(ctx: &Context, event_type: EventType, wire: &WireCustomer) -> AppResult<OutboxEvent> {
+    crate::outbox::event(ctx, event_type, wire.id, wire)
 }
 
 /// 409 `possible_duplicate` listing the look-alikes.
@@ -94,10 +96,14 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     let now = ctx.now();
     let vis = ctx.visibility(conn)?;
     let customer = load(conn, &vis, id)?.to_wire()?;
-    // An API key sees the parts its scopes cover; the rest stays empty.
+    // An API key sees the parts its scopes cover; the rest stays empty (and counts nothing).
     let scopes = ctx.scopes();
-    let may = |scope: Scope| scopes.contains(&scope);
-    let contacts = if may(Scope::ContactsRead) {
+    let may = |kind: EntityKind| owned::of(kind).is_some_and(|o| scopes.contains(&o.read_scope));
+    let mut counts = RelatedCounts::default();
+    for resource in owned::OWNED.iter().filter(|o| may(o.kind)) {
+        (resource.count)(conn, &vis, id, &mut counts)?;
+    }
+    let contacts = if may(EntityKind::Contact) {
         kehu_store::contacts::for_customer(conn, &vis, id, OVERVIEW_CONTACTS)?
             .iter()
             .map(|c| c.to_wire())
@@ -105,7 +111,7 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     } else {
         Vec::new()
     };
-    let latest_activities = if may(Scope::ActivitiesRead) {
+    let latest_activities = if may(EntityKind::Activity) {
         kehu_store::activities::latest_for_customer(conn, &vis, id, OVERVIEW_ACTIVITIES)?
             .iter()
             .map(|a| a.to_wire())
@@ -113,34 +119,12 @@ pub fn overview(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> AppResult<C
     } else {
         Vec::new()
     };
-    let (leads, open_leads) =
-        if may(Scope::LeadsRead) { kehu_store::leads::counts_for_customer(conn, &vis, id)? } else { (0, 0) };
-    let quotes = if may(Scope::QuotesRead) { kehu_store::quotes::count_for_customer(conn, &vis, id)? } else { 0 };
-    let (purchases, sums) = if may(Scope::PurchasesRead) {
-        (
-            kehu_store::purchases::count_for_customer(conn, &vis, id)?,
-            kehu_store::purchases::sums_for_customer(conn, &vis, id)?,
-        )
+    let sums =
+        if may(EntityKind::Purchase) { kehu_store::purchases::sums_for_customer(conn, &vis, id)? } else { Vec::new() };
+    let open_complaints = if may(EntityKind::Complaint) {
+        crate::complaints::open_for_customer(conn, &vis, id, OVERVIEW_COMPLAINTS, now)?
     } else {
-        (0, Vec::new())
-    };
-    let ((complaints, open_complaint_count), open_complaints) = if may(Scope::ComplaintsRead) {
-        (
-            kehu_store::complaints::counts_for_customer(conn, &vis, id)?,
-            crate::complaints::open_for_customer(conn, &vis, id, OVERVIEW_COMPLAINTS, now)?,
-        )
-    } else {
-        ((0, 0), Vec::new())
-    };
-    let counts = RelatedCounts {
-        contacts: kehu_store::contacts::count_for_customer(conn, &vis, id)?,
-        open_tasks: kehu_store::activities::open_tasks_for_customer(conn, &vis, id)?,
-        leads,
-        open_leads,
-        quotes,
-        purchases,
-        complaints,
-        open_complaints: open_complaint_count,
+        Vec::new()
     };
     // Revenue is what non-cancelled purchases came to less what came back; the balance is what is
     // still owed, listed only for currencies with something owed.
@@ -243,7 +227,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Context, body: &CreateCustomer) -> 
         let wire = customers::insert(conn, &row, &tags).map_err(external_id_taken)?.to_wire()?;
         customers::write_match_keys(conn, wire.id, &keys)?;
         record(conn, ctx, ENTITY, wire.id, AuditAction::Create, diff(&Value::Null, &snapshot(&wire)?))?;
-        outbox::insert(conn, &[event(ctx, "created", &wire)?])?;
+        outbox::insert(conn, &[event(ctx, EventType::CustomerCreated, &wire)?])?;
         Ok(wire)
     })
 }
@@ -355,7 +339,9 @@ impl Record for Customer {
     type Wire = WireCustomer;
     /// The row's changes, and its new tags when they change.
     type Changes = (CustomerChanges, Option<Vec<String>>);
-    const ENTITY: &'static str = ENTITY;
+    const ENTITY: EntityKind = ENTITY;
+    const UPDATED: Option<EventType> = Some(EventType::CustomerUpdated);
+    const DELETED: Option<EventType> = Some(EventType::CustomerDeleted);
 
     crate::bookkeeping!(@version);
 

@@ -2,6 +2,7 @@
 //! a leaving rep owns at once.
 
 use kehu_core::ErrorCode;
+use kehu_core::EventType;
 use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_core::customer::{AssignCustomer, Customer as WireCustomer, ReassignCustomers, Reassigned};
 use kehu_core::user::Role;
@@ -49,7 +50,7 @@ fn reown(
         AuditAction::Assign,
         vec![owner_change(before.owner_id.map(Uuid::from), owner)],
     )?;
-    outbox::insert(conn, &[event(ctx, "assigned", &wire)?])?;
+    outbox::insert(conn, &[event(ctx, EventType::CustomerAssigned, &wire)?])?;
     Ok(wire)
 }
 
@@ -158,7 +159,7 @@ pub fn reassign(conn: &mut DbConnection, ctx: &Context, body: &ReassignCustomers
             wire.updated_at = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &now);
             let change = owner_change(Some(body.from_owner_id), body.to_owner_id);
             audits.push(audit_row(ctx, ENTITY, wire.id, AuditAction::Assign, vec![change])?);
-            events.push(event(ctx, "assigned", &wire)?);
+            events.push(event(ctx, EventType::CustomerAssigned, &wire)?);
         }
         kehu_store::audit::insert_many(conn, &audits)?;
         outbox::insert(conn, &events)?;

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use kehu_core::EventType;
 use kehu_core::audit::AuditAction;
 use kehu_core::customer::{CreateCustomer, match_keys};
 use kehu_core::import::RowError;
@@ -271,7 +272,7 @@ fn write(conn: &mut DbConnection, ctx: &Context, vis: &Visibility, rows: Vec<Che
                     AuditAction::Create,
                     diff(&Value::Null, &snapshot(&wire)?),
                 )?);
-                events.push(event(ctx, ENTITY, "created", wire.id, &wire)?);
+                events.push(event(ctx, EventType::CustomerCreated, wire.id, &wire)?);
                 keys.push(match_keys(&row.name, row.phone.as_deref(), row.email.as_deref(), row.tax_id.as_deref()));
                 tags.push(row_tags);
                 new_rows.push(row);
@@ -291,7 +292,7 @@ fn write(conn: &mut DbConnection, ctx: &Context, vis: &Visibility, rows: Vec<Che
                 let changed = diff(&snapshot(&old)?, &snapshot(&new)?);
                 if !changed.is_empty() {
                     audits.push(audit_row(ctx, ENTITY, new.id, AuditAction::Update, changed)?);
-                    events.push(event(ctx, ENTITY, "updated", new.id, &new)?);
+                    events.push(event(ctx, EventType::CustomerUpdated, new.id, &new)?);
                 }
                 updated += 1;
             }
