@@ -33,7 +33,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
                        Errors are RFC 9457 problem details with a stable `code`.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(kehu_core::Problem, kehu_core::FieldError, kehu_core::ErrorCode)),
+    // `QuoteAction` is named by a path parameter, which does not bring its schema along.
+    components(schemas(kehu_core::Problem, kehu_core::FieldError, kehu_core::ErrorCode, kehu_core::quote::QuoteAction)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Signing in and out"),
