@@ -4,6 +4,7 @@ pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+mod common;
 pub mod complaints;
 pub mod contacts;
 pub mod customers;
@@ -102,8 +103,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The OpenAPI document of every route, as served and as committed in `api-spec/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa_actix_web::AppExt;
-    let (_, api) =
+    let (_, mut api) =
         actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts();
+    // After the routes are in: it completes every operation.
+    utoipa::Modify::modify(&common::CommonResponses, &mut api);
     api
 }
 
