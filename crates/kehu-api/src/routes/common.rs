@@ -5,8 +5,9 @@
 //! An operation that documents a status itself keeps its own description.
 
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
+use utoipa::openapi::request_body::RequestBody;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder};
 
 use crate::error::PROBLEM_JSON;
 
@@ -22,6 +23,13 @@ pub struct CommonResponses;
 
 impl utoipa::Modify for CommonResponses {
     fn modify(&self, openapi: &mut OpenApi) {
+        let all_optional = |body: &RequestBody| all_optional_body(openapi, body);
+        let mut optional_bodies = Vec::new();
+        for (path, item) in &openapi.paths.paths {
+            if item.post.as_ref().and_then(|op| op.request_body.as_ref()).is_some_and(all_optional) {
+                optional_bodies.push(path.clone());
+            }
+        }
         for (path, item) in openapi.paths.paths.iter_mut() {
             let api = path.starts_with("/api/v1/");
             for op in
@@ -29,8 +37,27 @@ impl utoipa::Modify for CommonResponses {
             {
                 complete(op, api);
             }
+            if optional_bodies.contains(path) {
+                // `body::Body` reads a missing body as `{}` on a POST whose fields are all optional.
+                if let Some(body) = item.post.as_mut().and_then(|op| op.request_body.as_mut()) {
+                    body.required = Some(Required::False);
+                }
+            }
         }
     }
+}
+
+/// Whether a JSON request body's schema is an object that requires no field.
+fn all_optional_body(openapi: &OpenApi, body: &RequestBody) -> bool {
+    let Some(content) = body.content.get("application/json") else { return false };
+    let schema = match &content.schema {
+        Some(RefOr::Ref(r)) => {
+            let name = r.ref_location.trim_start_matches("#/components/schemas/");
+            openapi.components.as_ref().and_then(|c| c.schemas.get(name))
+        }
+        other => other.as_ref(),
+    };
+    matches!(schema, Some(RefOr::T(Schema::Object(o))) if o.required.is_empty())
 }
 
 fn complete(op: &mut Operation, api: bool) {
