@@ -70,7 +70,12 @@ tools:
     [ -x frontend/node_modules/.bin/wasm-opt ] || (cd frontend && npm ci --no-audit --no-fund)
 
 # Everything CI checks; the web app must stay under its download budget.
-ci: lint test spec-check web-budget e2e
+ci: lint test spec-check fuzz web-budget e2e
+
+# Schemathesis against a live server on a throwaway database, for FUZZ_SECONDS (default 180): every
+# request and answer must be what api-spec/openapi.json says. Needs `pip install schemathesis`.
+fuzz:
+    scripts/fuzz/run.sh
 
 # Build the web app and fail when what a first visit downloads (main wasm + JS, gzip) exceeds 400 KB.
 web-budget: tools

@@ -139,6 +139,29 @@ async fn a_prospect_is_qualified_converted_and_won() {
 }
 
 #[actix_web::test]
+async fn an_action_whose_fields_are_all_optional_takes_an_empty_post() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let lead =
+        admin.create_lead(&prospect_lead("Boilers", "青岛海川设备有限公司"), &WriteOptions::default()).await.unwrap();
+    let token = admin.token().unwrap();
+    let bare = |action: &str| {
+        app.http.post(app.url(&format!("/api/v1/leads/{}/{action}", lead.id))).bearer_auth(&token).send()
+    };
+
+    // No body and no content type: read as `{}`.
+    let resp = bare("convert").await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let done: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(done["lead"]["customer_id"], done["customer_id"]);
+    assert!(done["customer_id"].is_string(), "{done}");
+
+    // A body with a required field still has to be sent.
+    assert_problem(bare("stage").await.unwrap(), 415, "unsupported_media_type").await;
+    app.stop().await;
+}
+
+#[actix_web::test]
 async fn lost_needs_a_reason_and_can_be_taken_up_again() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;

@@ -15,7 +15,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::activities;
 
@@ -31,25 +31,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const SORTS: [(&str, ActivitySort); 2] = [("created_at", ActivitySort::CreatedAt), ("due_at", ActivitySort::DueAt)];
 
 /// `due[lte]` is the short form the contract's examples use; both spellings work.
-const FILTERS: [&str; 9] =
-    ["customer_id", "contact_id", "owner_id", "kind", "done", "due_at[lte]", "due_at[gte]", "due[lte]", "due[gte]"];
+const FILTERS: [Filter; 9] = [
+    Filter::new("customer_id", Values::Uuid, "One customer's timeline"),
+    Filter::new("contact_id", Values::Uuid, ""),
+    Filter::new("owner_id", Values::Owners { pool: false }, "`me` or user ids"),
+    Filter::new("kind", Values::AnyOf(ActivityKind::wire_names), "Any of"),
+    Filter::new("done", Values::Bool, "`false`: open tasks"),
+    Filter::new("due_at[lte]", Values::Time, "Due at or before"),
+    Filter::new("due_at[gte]", Values::Time, "Due at or after"),
+    Filter::new("due[lte]", Values::Time, "As `due_at[lte]`"),
+    Filter::new("due[gte]", Values::Time, "As `due_at[gte]`"),
+];
+
+list_params!(
+    /// The query of `GET /activities`.
+    ActivityListParams,
+    SORTS,
+    FILTERS,
+    "`due_at`: what has no due time counts from its creation."
+);
 
 /// Handles `GET /api/v1/activities`.
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`created_at` (default) or `due_at` (what has no due time counts from its creation); `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("customer_id" = Option<Uuid>, Query, description = "One customer's timeline"),
-        ("contact_id" = Option<Uuid>, Query),
-        ("owner_id" = Option<String>, Query, description = "`me` or user ids, comma-separated"),
-        ("kind" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("done" = Option<bool>, Query, description = "`false`: open tasks"),
-        ("due_at[lte]" = Option<String>, Query, description = "RFC 3339 time or date (also `due[lte]`, and `[gte]`)"),
-    ),
+    params(ActivityListParams),
     responses(
         (status = 200, description = "A page of the activities of customers the caller may see", body = List<Activity>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),

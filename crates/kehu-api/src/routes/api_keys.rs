@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, list_params};
 use crate::state::AppState;
 use kehu_app::api_keys as service;
 
@@ -21,11 +21,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_keys).service(create_key).service(get_key).service(revoke_key);
 }
 
+const SORTS: [(&str, ()); 1] = [("created_at", ())];
+const FILTERS: [Filter; 0] = [];
+
+list_params!(
+    /// The query of `GET /api-keys`.
+    ApiKeyListParams,
+    SORTS,
+    FILTERS
+);
+
 /// Handles `GET /api/v1/api-keys`.
 #[utoipa::path(
     tag = "api-keys",
     security(("bearer" = [])),
-    params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    params(ApiKeyListParams),
     responses(
         (status = 200, description = "The caller's keys (an administrator's: everyone's), newest first; secrets are never listed", body = List<ApiKey>),
         (status = 403, description = "Called with an API key", body = Problem, content_type = "application/problem+json"),
@@ -34,7 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("/api-keys")]
 async fn list_keys(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<ApiKey>>> {
     who.require_session()?;
-    let list = ListRequest::parse(&req, &[("created_at", ())], &[])?;
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let owner = (who.role() != Role::Admin).then(|| who.id());
     let page = list.page.clone();
     let paged = state.db(move |conn| Ok(api_keys::list(conn, owner, &page)?)).await?;

@@ -8,23 +8,31 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_audit_events);
 }
 
+const SORTS: [(&str, ()); 1] = [("id", ())];
+const FILTERS: [Filter; 2] = [
+    Filter::new("entity", Values::Text, "The kind of record: `customer`, `contact`, `activity`, `lead`, `quote`, `purchase`, `complaint`, `product`, `user`, `team`, `api_key`. The history of customers, contacts, activities, leads, quotes, purchases and complaints is open to whoever may see the record; the rest to administrators.").required(),
+    Filter::new("entity_id", Values::Uuid, "The record's id").required(),
+];
+
+list_params!(
+    /// The query of `GET /audit-events`.
+    AuditListParams,
+    SORTS,
+    FILTERS
+);
+
 /// Handles `GET /api/v1/audit-events`.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
-    params(
-        ("entity" = String, Query, description = "The kind of record: `customer`, `contact`, `activity`, `lead`, `quote`, `purchase`, `complaint`, `product`, `user`, `team`, `api_key`. The history of customers, contacts, activities, leads, quotes, purchases and complaints is open to whoever may see the record; the rest to administrators."),
-        ("entity_id" = Uuid, Query, description = "The record's id"),
-        ("limit" = Option<i64>, Query),
-        ("cursor" = Option<String>, Query),
-    ),
+    params(AuditListParams),
     responses(
         (status = 200, description = "The record's changes, oldest first", body = List<AuditEvent>),
         (status = 400, description = "Missing or malformed parameter", body = Problem, content_type = "application/problem+json"),
@@ -38,7 +46,7 @@ async fn list_audit_events(
     who: Caller,
     req: HttpRequest,
 ) -> ApiResult<web::Json<List<AuditEvent>>> {
-    let list = ListRequest::parse(&req, &[("id", ())], &["entity", "entity_id"])?;
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let entity = list
         .filter("entity")
         .map(str::to_owned)

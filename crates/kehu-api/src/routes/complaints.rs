@@ -22,7 +22,7 @@ use kehu_app::AppError;
 
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::complaints::{self, Act};
 
@@ -48,27 +48,40 @@ const SORTS: [(&str, ComplaintSort); 4] = [
     ("number", ComplaintSort::Number),
 ];
 
-const FILTERS: [&str; 8] =
-    ["q", "status", "priority", "category", "assignee_id", "breached", "due_before", "customer_id"];
+const FILTERS: [Filter; 8] = [
+    Filter::new("q", Values::Text, "A number prefix such as `C-2026-0001`, or words of the subject"),
+    Filter::new("status", Values::AnyOf(ComplaintStatus::wire_names), "Any of"),
+    Filter::new("priority", Values::AnyOf(Priority::wire_names), "Any of"),
+    Filter::new("category", Values::AnyOf(ComplaintCategory::wire_names), "Any of"),
+    Filter::new("assignee_id", Values::Owners { pool: true }, "`me`, `none` (the queue) or user ids"),
+    Filter::new("breached", Values::Bool, "Whether a deadline of the current round is missed"),
+    Filter::new("due_before", Values::Time, "The next deadline is before this"),
+    Filter::new("customer_id", Values::Uuid, ""),
+];
+
+list_params!(
+    /// The query of `GET /complaints`.
+    ComplaintListParams,
+    SORTS,
+    FILTERS,
+    "`due_at`: the next deadline first; after resolution the resolution deadline."
+);
+
+const COMMENT_SORTS: [(&str, ()); 1] = [("created_at", ())];
+const COMMENT_FILTERS: [Filter; 0] = [];
+
+list_params!(
+    /// The query of `GET /complaints/{id}/comments`.
+    CommentListParams,
+    COMMENT_SORTS,
+    COMMENT_FILTERS
+);
 
 /// Handles `GET /api/v1/complaints`.
 #[utoipa::path(
     tag = "complaints",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`due_at` (default: the next deadline first; after resolution the resolution deadline), `created_at`, `updated_at` or `number`; `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("q" = Option<String>, Query, description = "A number prefix such as `C-2026-0001`, or words of the subject"),
-        ("status" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("priority" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("category" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("assignee_id" = Option<String>, Query, description = "`me`, `none` (the queue) or user ids, comma-separated"),
-        ("breached" = Option<bool>, Query, description = "Whether a deadline of the current round is missed"),
-        ("due_before" = Option<String>, Query, description = "RFC 3339: the next deadline is before this"),
-        ("customer_id" = Option<Uuid>, Query),
-    ),
+    params(ComplaintListParams),
     responses(
         (status = 200, description = "A page of the complaints the caller may see", body = List<Complaint>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
@@ -350,11 +363,7 @@ async fn assign_complaint(
 #[utoipa::path(
     tag = "complaints",
     security(("bearer" = [])),
-    params(
-        ("id" = Uuid, Path),
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-    ),
+    params(("id" = Uuid, Path), CommentListParams),
     responses(
         (status = 200, description = "The complaint's comments, oldest first", body = List<Comment>),
         (status = 404, description = "No such complaint, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
@@ -368,7 +377,7 @@ async fn list_comments(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<List<Comment>>> {
     who.require_scope(Scope::ComplaintsRead)?;
-    let list = ListRequest::parse(&req, &[("created_at", ())], &[])?;
+    let list = ListRequest::parse(&req, &COMMENT_SORTS, &COMMENT_FILTERS)?;
     let (id, page) = (id.into_inner(), list.page.clone());
     let paged = state.db(move |conn| complaints::comments(conn, &who, id, &page)).await?;
     Ok(web::Json(list.respond(paged, Ok)?))

@@ -15,7 +15,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::{contacts, exports};
 
@@ -32,7 +32,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const SORTS: [(&str, ContactSort); 3] =
     [("name", ContactSort::Name), ("created_at", ContactSort::CreatedAt), ("updated_at", ContactSort::UpdatedAt)];
 
-const FILTERS: [&str; 3] = ["q", "customer_id", "is_primary"];
+const FILTERS: [Filter; 3] = [
+    Filter::new("q", Values::Text, "Substring of the name or email, or digits of a phone"),
+    Filter::new("customer_id", Values::Uuid, "One customer's contacts"),
+    Filter::new("is_primary", Values::Bool, ""),
+];
+
+list_params!(
+    /// The query of `GET /contacts` and of its CSV export.
+    ContactListParams,
+    SORTS,
+    FILTERS
+);
 
 fn contact_filter<S: Copy>(list: &ListRequest<S>) -> ApiResult<ContactFilter> {
     Ok(ContactFilter {
@@ -46,10 +57,7 @@ fn contact_filter<S: Copy>(list: &ListRequest<S>) -> ApiResult<ContactFilter> {
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
-    params(
-        ("sort" = Option<String>, Query, description = "As for the list"),
-        ("customer_id" = Option<Uuid>, Query, description = "Any filter of the list works here too"),
-    ),
+    params(ContactListParams),
     responses(
         (status = 200, description = "Every contact of the filtered list the caller may see, as CSV (UTF-8 with a byte-order mark; cells that could start a formula begin with `'`)", content_type = "text/csv"),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
@@ -81,15 +89,7 @@ async fn export_contacts(state: web::Data<AppState>, who: Caller, req: HttpReque
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`name` (default), `created_at` or `updated_at`; `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("q" = Option<String>, Query, description = "Substring of the name or email, or digits of a phone"),
-        ("customer_id" = Option<Uuid>, Query, description = "One customer's contacts"),
-        ("is_primary" = Option<bool>, Query),
-    ),
+    params(ContactListParams),
     responses(
         (status = 200, description = "A page of the contacts of customers the caller may see", body = List<Contact>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),

@@ -8,7 +8,7 @@ use kehu_core::customer::{
     AssignCustomer, CreateCustomer, Customer, CustomerKind, CustomerLevel, CustomerOverview, CustomerSource,
     LifecycleStage, MergeCustomers, ReassignCustomers, Reassigned, UpdateCustomer,
 };
-use kehu_core::list::List;
+use kehu_core::list::{List, MAX_LIMIT};
 use kehu_store::customers::{CustomerFilter, CustomerSort, OwnerFilter};
 use kehu_store::page::Page;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -19,7 +19,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::{customers, exports};
 
@@ -47,24 +47,36 @@ const SORTS: [(&str, CustomerSort); 4] = [
     ("last_activity_at", CustomerSort::LastActivityAt),
 ];
 
-const FILTERS: [&str; 16] = [
-    "id",
-    "q",
-    "kind",
-    "level",
-    "category",
-    "lifecycle_stage",
-    "source",
-    "owner_id",
-    "tags",
-    "value_tier",
-    "created_at[gte]",
-    "created_at[lte]",
-    "updated_at[gte]",
-    "updated_at[lte]",
-    "updated_at[gt]",
-    "created_at[gt]",
+const FILTERS: [Filter; 16] = [
+    Filter::new("id", Values::Uuids(MAX_LIMIT as u64), "Any of these customer ids (at most 100)"),
+    Filter::new(
+        "q",
+        Values::Text,
+        "Substring of the name, email or tax id in any case, or digits of the phone (`华为`, `acme`, `138`)",
+    ),
+    Filter::new("kind", Values::AnyOf(CustomerKind::wire_names), "Any of"),
+    Filter::new("level", Values::AnyOf(CustomerLevel::wire_names), "Any of: `a,b`"),
+    Filter::new("category", Values::Texts, "Any of"),
+    Filter::new("lifecycle_stage", Values::AnyOf(LifecycleStage::wire_names), "Any of"),
+    Filter::new("source", Values::AnyOf(CustomerSource::wire_names), "Any of"),
+    Filter::new("owner_id", Values::Owners { pool: true }, "`me`, `none` (the pool) or user ids"),
+    Filter::new("tags", Values::Texts, "Customers with any of these tags"),
+    Filter::new("value_tier", Values::Texts, "Any of"),
+    Filter::new("created_at[gte]", Values::Time, "Created at or after (a date: its midnight UTC)"),
+    Filter::new("created_at[lte]", Values::Time, "Created at or before"),
+    Filter::new("updated_at[gte]", Values::Time, "Changed at or after"),
+    Filter::new("updated_at[lte]", Values::Time, "Changed at or before"),
+    Filter::new("updated_at[gt]", Values::Time, "Changed after (what a sync asks for)"),
+    Filter::new("created_at[gt]", Values::Time, "Created after"),
 ];
+
+list_params!(
+    /// The query of `GET /customers` and of its CSV export.
+    CustomerListParams,
+    SORTS,
+    FILTERS,
+    "`last_activity_at`: a customer never contacted counts from its creation."
+);
 
 /// `owner_id=me`, `owner_id=none` (the pool), user ids, or a mix separated by commas.
 fn owner_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<Option<OwnerFilter>> {
@@ -111,24 +123,7 @@ fn customer_filter<S: Copy>(list: &ListRequest<S>, me: Uuid) -> ApiResult<Custom
 #[utoipa::path(
     tag = "customers",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`name` (default), `created_at`, `updated_at` or `last_activity_at` (a customer never contacted counts from its creation); `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("q" = Option<String>, Query, description = "Substring of the name, email or tax id in any case, or digits of the phone (`华为`, `acme`, `138`)"),
-        ("id" = Option<String>, Query, description = "Any of these customer ids, comma-separated (at most 100)"),
-        ("kind" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("level" = Option<String>, Query, description = "Any of, comma-separated: `a,b`"),
-        ("category" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("lifecycle_stage" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("source" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("owner_id" = Option<String>, Query, description = "`me`, `none` (the pool) or user ids, comma-separated"),
-        ("tags" = Option<String>, Query, description = "Customers with any of these tags"),
-        ("value_tier" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("created_at[gte]" = Option<String>, Query, description = "RFC 3339 time or date; also `[gt]`, `[lte]`"),
-        ("updated_at[gte]" = Option<String>, Query, description = "RFC 3339 time or date; also `[gt]`, `[lte]`"),
-    ),
+    params(CustomerListParams),
     responses(
         (status = 200, description = "A page of the customers the caller may see", body = List<Customer>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
@@ -152,10 +147,7 @@ async fn list_customers(
 #[utoipa::path(
     tag = "customers",
     security(("bearer" = [])),
-    params(
-        ("sort" = Option<String>, Query, description = "As for the list"),
-        ("q" = Option<String>, Query, description = "Any filter of the list works here too"),
-    ),
+    params(CustomerListParams),
     responses(
         (status = 200, description = "Every customer of the filtered list the caller may see, as CSV (UTF-8 with a byte-order mark; cells that could start a formula begin with `'`); the file imports again", content_type = "text/csv"),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),

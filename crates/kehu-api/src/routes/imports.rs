@@ -12,23 +12,38 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values};
 use crate::state::AppState;
 use kehu_app::imports;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_import).service(get_import);
+}
+
+/// An import reads its query as a list does (so an unknown parameter is a 400); only its filters
+/// mean anything.
+const IMPORT_SORTS: [(&str, ()); 1] = [("id", ())];
+const IMPORT_FILTERS: [Filter; 2] = [
+    Filter::new("resource", Values::OneOf(ImportResource::wire_names), "What the file holds").required(),
+    Filter::new("dry_run", Values::Bool, "`true`: check every row and write nothing"),
+];
+
+/// The query of `POST /imports`.
+struct ImportParams;
+
+impl utoipa::IntoParams for ImportParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        crate::listing::filter_parameters(&IMPORT_FILTERS)
+    }
 }
 
 /// Handles `POST /api/v1/imports?resource=customers&dry_run=true`.
 #[utoipa::path(
     tag = "imports",
     security(("bearer" = [])),
-    params(
-        ("resource" = String, Query, description = "`customers` or `contacts`"),
-        ("dry_run" = Option<bool>, Query, description = "`true`: check every row and write nothing"),
-    ),
-    request_body(content = String, content_type = "text/csv", description = "RFC 4180, UTF-8 (a byte-order mark is fine); a header of field names: `name`, `kind`, `level`, `lifecycle_stage`, `source`, `owner_id`, `phone`, `email`, `website`, `address.city` (and `.country`, `.province`, `.street`, `.postcode`), `tax_id`, `credit_rating`, `tags` (`;`-separated), `external_id`, `custom_fields.<name>`. A row whose `external_id` names a customer the caller may change updates it. Contacts: `customer_id` or `customer_external_id`, `name`, `title`, `department`, `phone`, `mobile`, `email`, `birthday`, `preferred_channel`, `is_primary`, `notes`, `do_not_contact.email|phone|sms`, `custom_fields.<name>`."),
+    params(ImportParams),
+    request_body(content = Option<String>, content_type = "text/csv", description = "RFC 4180 (an empty body is taken as an empty file), UTF-8 (a byte-order mark is fine); a header of field names: `name`, `kind`, `level`, `lifecycle_stage`, `source`, `owner_id`, `phone`, `email`, `website`, `address.city` (and `.country`, `.province`, `.street`, `.postcode`), `tax_id`, `credit_rating`, `tags` (`;`-separated), `external_id`, `custom_fields.<name>`. A row whose `external_id` names a customer the caller may change updates it. Contacts: `customer_id` or `customer_external_id`, `name`, `title`, `department`, `phone`, `mobile`, `email`, `birthday`, `preferred_channel`, `is_primary`, `notes`, `do_not_contact.email|phone|sms`, `custom_fields.<name>`."),
     responses(
         (status = 202, description = "Accepted; poll the job at `Location`", body = Import),
         (status = 400, description = "Unknown resource or parameter", body = Problem, content_type = "application/problem+json"),
@@ -43,7 +58,7 @@ async fn create_import(
     req: HttpRequest,
     mut payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let list = ListRequest::parse(&req, &[("id", ())], &["resource", "dry_run"])?;
+    let list = ListRequest::parse(&req, &IMPORT_SORTS, &IMPORT_FILTERS)?;
     let resource = list
         .filter("resource")
         .and_then(ImportResource::parse)

@@ -17,7 +17,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::leads;
 
@@ -37,16 +37,37 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const SORTS: [(&str, LeadSort); 3] =
     [("updated_at", LeadSort::UpdatedAt), ("created_at", LeadSort::CreatedAt), ("title", LeadSort::Title)];
 
-const FILTERS: [&str; 8] = [
-    "q",
-    "stage",
-    "owner_id",
-    "team_id",
-    "customer_id",
-    "source",
-    "expected_close_date[gte]",
-    "expected_close_date[lte]",
+const FILTERS: [Filter; 8] = [
+    Filter::new("q", Values::Text, "Substring of the title or the prospect's company, contact or email"),
+    Filter::new("stage", Values::AnyOf(LeadStage::wire_names), "Any of"),
+    Filter::new("owner_id", Values::Owners { pool: false }, "`me` or user ids"),
+    Filter::new("team_id", Values::Uuid, "Leads owned by members of this team and the teams below it"),
+    Filter::new("customer_id", Values::Uuid, "One customer's leads"),
+    Filter::new("source", Values::AnyOf(CustomerSource::wire_names), "Any of"),
+    Filter::new("expected_close_date[gte]", Values::Time, "Expected to close on or after (the date of a time)"),
+    Filter::new("expected_close_date[lte]", Values::Time, "Expected to close on or before (the date of a time)"),
 ];
+
+list_params!(
+    /// The query of `GET /leads`.
+    LeadListParams,
+    SORTS,
+    FILTERS
+);
+
+/// The board's filters: those of the list that still mean something when every open lead counts.
+const BOARD_FILTERS: [Filter; 4] = [FILTERS[2], FILTERS[3], FILTERS[0], FILTERS[5]];
+
+/// The query of `GET /leads/board`.
+struct BoardParams;
+
+impl utoipa::IntoParams for BoardParams {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        crate::listing::filter_parameters(&BOARD_FILTERS)
+    }
+}
 
 /// The filters of the list and the board. A team means its members and those of every team
 /// below it.
@@ -84,12 +105,7 @@ fn with_team(
 #[utoipa::path(
     tag = "leads",
     security(("bearer" = [])),
-    params(
-        ("owner_id" = Option<String>, Query, description = "`me` or user ids, comma-separated"),
-        ("team_id" = Option<Uuid>, Query, description = "Leads owned by members of this team and the teams below it"),
-        ("q" = Option<String>, Query, description = "Substring of the title or the prospect's company, contact or email"),
-        ("source" = Option<String>, Query, description = "Any of, comma-separated"),
-    ),
+    params(BoardParams),
     responses(
         (status = 200, description = "A column per open stage: count, sums per currency (weighted by probability) and the most recently changed cards", body = LeadBoard),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
@@ -98,7 +114,7 @@ fn with_team(
 #[get("/leads/board")]
 async fn lead_board(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<LeadBoard>> {
     who.require_scope(Scope::LeadsRead)?;
-    let list = ListRequest::parse(&req, &SORTS, &["owner_id", "team_id", "q", "source"])?;
+    let list = ListRequest::parse(&req, &SORTS, &BOARD_FILTERS)?;
     let (filter, team) = lead_filter(&list, &who)?;
     let board = state
         .db(move |conn| {
@@ -113,20 +129,7 @@ async fn lead_board(state: web::Data<AppState>, who: Caller, req: HttpRequest) -
 #[utoipa::path(
     tag = "leads",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`updated_at` (default), `created_at` or `title`; `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("q" = Option<String>, Query, description = "Substring of the title or the prospect's company, contact or email"),
-        ("stage" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("owner_id" = Option<String>, Query, description = "`me` or user ids, comma-separated"),
-        ("team_id" = Option<Uuid>, Query, description = "Leads owned by members of this team and the teams below it"),
-        ("customer_id" = Option<Uuid>, Query, description = "One customer's leads"),
-        ("source" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("expected_close_date[gte]" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("expected_close_date[lte]" = Option<String>, Query, description = "YYYY-MM-DD"),
-    ),
+    params(LeadListParams),
     responses(
         (status = 200, description = "A page of the leads the caller may see", body = List<Lead>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),

@@ -4,6 +4,7 @@ pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+mod common;
 pub mod complaints;
 pub mod contacts;
 pub mod customers;
@@ -33,7 +34,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
                        Errors are RFC 9457 problem details with a stable `code`.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(kehu_core::Problem, kehu_core::FieldError, kehu_core::ErrorCode)),
+    // `QuoteAction` is named by a path parameter, which does not bring its schema along.
+    components(schemas(kehu_core::Problem, kehu_core::FieldError, kehu_core::ErrorCode, kehu_core::quote::QuoteAction)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Signing in and out"),
@@ -101,8 +103,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The OpenAPI document of every route, as served and as committed in `api-spec/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa_actix_web::AppExt;
-    let (_, api) =
+    let (_, mut api) =
         actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts();
+    // After the routes are in: it completes every operation.
+    utoipa::Modify::modify(&common::CommonResponses, &mut api);
     api
 }
 

@@ -16,7 +16,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::products;
 
@@ -36,7 +36,23 @@ const SORTS: [(&str, ProductSort); 4] = [
     ("updated_at", ProductSort::UpdatedAt),
 ];
 
-const FILTERS: [&str; 3] = ["q", "active", "currency"];
+const FILTERS: [Filter; 3] = [
+    Filter::new("q", Values::Text, "Substring of the SKU or the name, in any case (`q=螺丝`, `q=ab-1`)"),
+    Filter::new("active", Values::Bool, ""),
+    Filter::new(
+        "currency",
+        Values::AnyOf(|| Currency::ALL.iter().map(|c| c.code()).collect()),
+        "Any of these ISO 4217 codes",
+    ),
+];
+
+list_params!(
+    /// The query of `GET /products`.
+    ProductListParams,
+    SORTS,
+    FILTERS,
+    "`sku` is case-insensitive."
+);
 
 fn product_filter<S: Copy>(list: &ListRequest<S>) -> ApiResult<ProductFilter> {
     Ok(ProductFilter {
@@ -50,15 +66,7 @@ fn product_filter<S: Copy>(list: &ListRequest<S>) -> ApiResult<ProductFilter> {
 #[utoipa::path(
     tag = "products",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`name` (default), `sku` (case-insensitive), `created_at` or `updated_at`; `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("q" = Option<String>, Query, description = "Substring of the SKU or the name, in any case (`q=螺丝`, `q=ab-1`)"),
-        ("active" = Option<bool>, Query),
-        ("currency" = Option<String>, Query, description = "ISO 4217 codes, comma-separated (any of)"),
-    ),
+    params(ProductListParams),
     responses(
         (status = 200, description = "A page of the live products (`cost` is null for sales and service users)", body = List<Product>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),

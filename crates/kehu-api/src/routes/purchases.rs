@@ -16,7 +16,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::purchases;
 
@@ -36,23 +36,26 @@ const SORTS: [(&str, PurchaseSort); 3] = [
     ("number", PurchaseSort::Number),
 ];
 
-const FILTERS: [&str; 5] = ["q", "status", "customer_id", "quote_id", "owner_id"];
+const FILTERS: [Filter; 5] = [
+    Filter::new("q", Values::Text, "The start of the number, e.g. `P-2026-0001`"),
+    Filter::new("status", Values::AnyOf(PurchaseStatus::wire_names), "Any of"),
+    Filter::new("customer_id", Values::Uuid, ""),
+    Filter::new("quote_id", Values::Uuid, ""),
+    Filter::new("owner_id", Values::Owners { pool: false }, "`me` or user ids"),
+];
+
+list_params!(
+    /// The query of `GET /purchases`.
+    PurchaseListParams,
+    SORTS,
+    FILTERS
+);
 
 /// Handles `GET /api/v1/purchases`.
 #[utoipa::path(
     tag = "purchases",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`created_at` (default), `updated_at` or `number`; `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("q" = Option<String>, Query, description = "The start of the number, e.g. `P-2026-0001`"),
-        ("status" = Option<String>, Query, description = "Any of, comma-separated"),
-        ("customer_id" = Option<Uuid>, Query),
-        ("quote_id" = Option<Uuid>, Query),
-        ("owner_id" = Option<String>, Query, description = "`me` or user ids, comma-separated"),
-    ),
+    params(PurchaseListParams),
     responses(
         (status = 200, description = "A page of the purchases the caller may see", body = List<Purchase>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),

@@ -16,7 +16,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::quotes;
 
@@ -27,23 +27,30 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const SORTS: [(&str, QuoteSort); 3] =
     [("created_at", QuoteSort::CreatedAt), ("updated_at", QuoteSort::UpdatedAt), ("number", QuoteSort::Number)];
 
-const FILTERS: [&str; 5] = ["q", "status", "customer_id", "lead_id", "owner_id"];
+const FILTERS: [Filter; 5] = [
+    Filter::new("q", Values::Text, "The start of the number, e.g. `Q-2026-0001`"),
+    Filter::new(
+        "status",
+        Values::AnyOf(QuoteStatus::wire_names),
+        "Any of; `expired` and the others as shown (by `valid_until`)",
+    ),
+    Filter::new("customer_id", Values::Uuid, ""),
+    Filter::new("lead_id", Values::Uuid, ""),
+    Filter::new("owner_id", Values::Owners { pool: false }, "`me` or user ids"),
+];
+
+list_params!(
+    /// The query of `GET /quotes`.
+    QuoteListParams,
+    SORTS,
+    FILTERS
+);
 
 /// Handles `GET /api/v1/quotes`.
 #[utoipa::path(
     tag = "quotes",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`created_at` (default), `updated_at` or `number`; `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("q" = Option<String>, Query, description = "The start of the number, e.g. `Q-2026-0001`"),
-        ("status" = Option<String>, Query, description = "Any of, comma-separated; `expired` and the others as shown (by `valid_until`)"),
-        ("customer_id" = Option<Uuid>, Query),
-        ("lead_id" = Option<Uuid>, Query),
-        ("owner_id" = Option<String>, Query, description = "`me` or user ids, comma-separated"),
-    ),
+    params(QuoteListParams),
     responses(
         (status = 200, description = "A page of the quotes the caller may see", body = List<Quote>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),

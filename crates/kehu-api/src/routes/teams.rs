@@ -14,7 +14,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::teams;
 
@@ -29,18 +29,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 const SORTS: [(&str, TeamSort); 2] = [("name", TeamSort::Name), ("created_at", TeamSort::CreatedAt)];
 
+const FILTERS: [Filter; 2] = [
+    Filter::new("q", Values::Text, "Substring of the name"),
+    Filter::new("parent_id", Values::Uuid, "Direct sub-teams of this team"),
+];
+
+list_params!(
+    /// The query of `GET /teams`.
+    TeamListParams,
+    SORTS,
+    FILTERS
+);
+
 /// Handles `GET /api/v1/teams`.
 #[utoipa::path(
     tag = "teams",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "`name` (default) or `created_at`; `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count`"),
-        ("q" = Option<String>, Query, description = "Substring of the name"),
-        ("parent_id" = Option<Uuid>, Query, description = "Direct sub-teams of this team"),
-    ),
+    params(TeamListParams),
     responses(
         (status = 200, description = "A page of teams", body = List<Team>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
@@ -49,7 +54,7 @@ const SORTS: [(&str, TeamSort); 2] = [("name", TeamSort::Name), ("created_at", T
 #[get("/teams")]
 async fn list_teams(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<Team>>> {
     who.require_scope(Scope::TeamsRead)?;
-    let list = ListRequest::parse(&req, &SORTS, &["q", "parent_id"])?;
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = TeamFilter { parent_id: list.filter_uuid("parent_id")?, q: list.filter("q").map(str::to_owned) };
     let (page, sort, dir, total) = (list.page.clone(), list.sort, list.dir, list.with_total);
     let paged = state.db(move |conn| Ok(store_teams::list(conn, &filter, sort, dir, &page, total)?)).await?;

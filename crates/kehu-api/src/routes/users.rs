@@ -14,7 +14,7 @@ use crate::body::Body;
 use crate::concurrency::{etag, if_match};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Stored};
-use crate::listing::ListRequest;
+use crate::listing::{Filter, ListRequest, Values, list_params};
 use crate::state::AppState;
 use kehu_app::users;
 
@@ -25,20 +25,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const SORTS: [(&str, UserSort); 3] =
     [("name", UserSort::Name), ("email", UserSort::Email), ("created_at", UserSort::CreatedAt)];
 
+const FILTERS: [Filter; 4] = [
+    Filter::new("q", Values::Text, "Substring of name or email"),
+    Filter::new("role", Values::AnyOf(|| Role::ALL.iter().map(|r| r.as_str()).collect()), "Any of these roles"),
+    Filter::new("team_id", Values::Uuid, "Members of this team"),
+    Filter::new("active", Values::Bool, "Only active (true) or deactivated (false) users"),
+];
+
+list_params!(
+    /// The query of `GET /users`.
+    UserListParams,
+    SORTS,
+    FILTERS
+);
+
 /// Handles `GET /api/v1/users`.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
-    params(
-        ("limit" = Option<i64>, Query, description = "1–100, default 25"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("sort" = Option<String>, Query, description = "`name` (default), `email`, `created_at`; `-` for descending"),
-        ("include" = Option<String>, Query, description = "`total_count` to count all matches"),
-        ("q" = Option<String>, Query, description = "Substring of name or email"),
-        ("role" = Option<String>, Query, description = "Any of these roles, comma-separated"),
-        ("team_id" = Option<Uuid>, Query, description = "Members of this team"),
-        ("active" = Option<bool>, Query, description = "Only active (true) or deactivated (false) users"),
-    ),
+    params(UserListParams),
     responses(
         (status = 200, description = "A page of users", body = List<User>),
         (status = 400, description = "Unknown or malformed parameter (`invalid_parameter`)", body = Problem, content_type = "application/problem+json"),
@@ -48,7 +53,7 @@ const SORTS: [(&str, UserSort); 3] =
 #[get("/users")]
 async fn list_users(state: web::Data<AppState>, who: Caller, req: HttpRequest) -> ApiResult<web::Json<List<User>>> {
     who.require_scope(Scope::UsersRead)?;
-    let list = ListRequest::parse(&req, &SORTS, &["q", "role", "team_id", "active"])?;
+    let list = ListRequest::parse(&req, &SORTS, &FILTERS)?;
     let filter = UserFilter {
         roles: list.filter_any("role", Role::parse)?,
         team_id: list.filter_uuid("team_id")?,

@@ -1,8 +1,11 @@
 //! The test harness: the real app on port 0 against a fresh database per test, driven over HTTP.
 //! SQLite by default (a temp file); PostgreSQL when `KEHU_TEST_PG_URL` is set (a database per test,
-//! copied from a template that is migrated once per migration set).
+//! copied from a template that is migrated once per migration set). Requests go through a proxy that
+//! checks every response against the committed API document (see `contract`).
 
 #![allow(dead_code, clippy::unwrap_used)]
+
+pub mod contract;
 
 use std::collections::HashMap;
 
@@ -29,6 +32,9 @@ pub struct TestApp {
     /// The server's clock, standing still at the start of the test until the test moves it.
     pub clock: kehu_app::clock::Clock,
     handle: ServerHandle,
+    proxy: ServerHandle,
+    /// Responses that broke the API document; the test fails with them when the app is dropped.
+    violations: contract::Violations,
     _dir: tempfile::TempDir,
     pg: Option<PgTestDb>,
 }
@@ -77,7 +83,8 @@ impl TestApp {
         let (server, addr) = app::bind(state).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
-        let base = format!("http://{addr}");
+        let violations = contract::Violations::default();
+        let (base, proxy) = contract::spawn_proxy(&format!("http://{addr}"), violations.clone());
         TestApp {
             client: kehu_client::Client::new(&base).unwrap(),
             http: reqwest::Client::builder().build().unwrap(),
@@ -86,6 +93,8 @@ impl TestApp {
             database_url,
             clock,
             handle,
+            proxy,
+            violations,
             _dir: dir,
             pg,
         }
@@ -164,6 +173,23 @@ impl TestApp {
 
     pub async fn stop(self) {
         self.handle.stop(true).await;
+        self.proxy.stop(true).await;
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // A test that already failed says why itself; a second panic would abort the run.
+        if std::thread::panicking() {
+            return;
+        }
+        let violations = std::mem::take(&mut *self.violations.lock().unwrap());
+        assert!(
+            violations.is_empty(),
+            "{} response(s) broke api-spec/openapi.json:\n{}",
+            violations.len(),
+            violations.join("\n")
+        );
     }
 }
 
