@@ -24,12 +24,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::audit::{diff, record, snapshot};
-use crate::concurrency::check_version;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
 use crate::outbox::event;
-use crate::write::{self, Record};
+use crate::write::{self, Move, Record};
 
 pub const ENTITY: EntityKind = EntityKind::Complaint;
 
@@ -415,10 +414,7 @@ pub fn act(
     act: &Act,
 ) -> AppResult<WireComplaint> {
     let now = ctx.now();
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = load_workable(conn, ctx, &vis, id)?;
-        check_version(if_match, before.version)?;
+    write::act::<Complaint>(conn, ctx, id, if_match, |conn, before, _| {
         let current = before.status()?;
         let action = act.action();
         let Some(next) = current.after(action) else {
@@ -433,24 +429,19 @@ pub fn act(
             return Err(AppError::invalid(errors.0));
         }
         let (doc, ..) = settings::get(conn)?;
-        let mut changes = ComplaintChanges {
-            status: Some(next.as_str().to_owned()),
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
-            ..ComplaintChanges::default()
-        };
+        let mut changes = ComplaintChanges { status: Some(next.as_str().to_owned()), ..ComplaintChanges::default() };
         // Whoever in service or sales starts working a queued complaint takes it.
         let takes = before.assignee_id.is_none() && matches!(ctx.role(), Role::Service | Role::Sales);
-        let mut reopen_reason = None;
+        let mut noted = Vec::new();
         match act {
             Act::Acknowledge | Act::Start => {
-                respond(&mut changes, &before, now);
+                respond(&mut changes, before, now);
                 if takes {
                     changes.assignee_id = Some(Some(Id(ctx.id())));
                 }
             }
             Act::Resolve(body) => {
-                respond(&mut changes, &before, now);
+                respond(&mut changes, before, now);
                 if takes {
                     changes.assignee_id = Some(Some(Id(ctx.id())));
                 }
@@ -491,35 +482,30 @@ pub fn act(
                 changes.satisfaction = Some(None);
                 changes.satisfaction_comment = Some(None);
                 changes.reopen_count = Some(before.reopen_count + 1);
-                reopen_reason = trimmed(body.reason.as_deref());
+                if let Some(reason) = trimmed(body.reason.as_deref()) {
+                    noted.push(FieldChange {
+                        field: "reason".to_owned(),
+                        before: Value::Null,
+                        after: Value::String(reason.clone()),
+                    });
+                    // The reason opens the new round of the timeline, where everyone working it
+                    // reads it.
+                    let comment = CommentRow {
+                        id: Id(kehu_store::new_id()),
+                        complaint_id: Id(id),
+                        body: reason,
+                        author_id: Some(Id(ctx.id())),
+                        created_at: now,
+                    };
+                    complaints::insert_comment(conn, &comment)?;
+                }
             }
             Act::Assign(body) => {
                 changes.assignee_id = Some(body.assignee_id.flatten().map(Id));
             }
         }
-        let before_wire = wire(conn, &before, now)?;
-        let after = apply(conn, &before, &changes)?;
-        let after_wire = wire(conn, &after, now)?;
-        let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
-        if let Some(reason) = &reopen_reason {
-            changed.push(FieldChange {
-                field: "reason".to_owned(),
-                before: Value::Null,
-                after: Value::String(reason.clone()),
-            });
-            // The reason opens the new round of the timeline, where everyone working it reads it.
-            let comment = CommentRow {
-                id: Id(kehu_store::new_id()),
-                complaint_id: Id(id),
-                body: reason.clone(),
-                author_id: Some(Id(ctx.id())),
-                created_at: now,
-            };
-            complaints::insert_comment(conn, &comment)?;
-        }
-        let audit_action = if action == ComplaintAction::Assign { AuditAction::Assign } else { AuditAction::Update };
-        record(conn, ctx, ENTITY, id, audit_action, changed)?;
-        let event_type = match action {
+        let audit = if action == ComplaintAction::Assign { AuditAction::Assign } else { AuditAction::Update };
+        let event = match action {
             ComplaintAction::Acknowledge => EventType::ComplaintAcknowledged,
             ComplaintAction::Start => EventType::ComplaintStarted,
             ComplaintAction::Resolve => EventType::ComplaintResolved,
@@ -527,8 +513,7 @@ pub fn act(
             ComplaintAction::Reopen => EventType::ComplaintReopened,
             ComplaintAction::Assign => EventType::ComplaintAssigned,
         };
-        outbox::insert(conn, &[event(ctx, event_type, id, &after_wire)?])?;
-        Ok(after_wire)
+        Ok(Move { changes, audit, events: vec![event], noted })
     })
 }
 

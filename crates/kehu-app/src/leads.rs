@@ -23,12 +23,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::audit::{diff, record, snapshot};
-use crate::concurrency::check_version;
 use crate::context::Context;
 use crate::customers::check_assignee;
 use crate::error::{AppError, AppResult};
 use crate::fields::trimmed;
-use crate::write::{self, Record};
+use crate::write::{self, Move, Record};
 
 pub const ENTITY: EntityKind = EntityKind::Lead;
 
@@ -256,10 +255,7 @@ pub fn change_stage(
     if_match: Option<i64>,
     body: &ChangeStage,
 ) -> AppResult<WireLead> {
-    write_transaction(conn, |conn| {
-        let vis = ctx.visibility(conn)?;
-        let before = load_editable(conn, &vis, id)?;
-        check_version(if_match, before.version)?;
+    write::act::<Lead>(conn, ctx, id, if_match, |conn, before, _| {
         let from = before.stage()?;
         if !from.next_stages().contains(&body.stage) {
             let detail = format!("a {} lead cannot move to {}", from.as_str(), body.stage.as_str());
@@ -280,25 +276,17 @@ pub fn change_stage(
             lost_reason: Some(body.lost_reason.as_deref().map(|r| r.trim().to_owned())),
             stage_entered_at: Some(now),
             closed_at: Some(body.stage.is_closed().then_some(now)),
-            updated_at: Some(now),
-            updated_by: Some(Some(Id(ctx.id()))),
             ..LeadChanges::default()
         };
-        let before_wire = wire(conn, &before)?;
-        let after = leads::update(conn, id, before.version, &changes)?;
+        // The move is kept in the stage history (which the audit leaves out, having it there).
         leads::enter_stage(conn, id, body.stage, now, Some(ctx.id()))?;
-        let after_wire = wire(conn, &after)?;
-        let mut changed = diff(&snapshot(&before_wire)?, &snapshot(&after_wire)?);
-        changed.retain(|c| c.field != "stage_history");
-        record(conn, ctx, ENTITY, id, AuditAction::Update, changed)?;
-        let mut events = vec![event(ctx, EventType::LeadStageChanged, &after_wire)?];
+        let mut events = vec![EventType::LeadStageChanged];
         match body.stage {
-            LeadStage::Won => events.push(event(ctx, EventType::LeadWon, &after_wire)?),
-            LeadStage::Lost => events.push(event(ctx, EventType::LeadLost, &after_wire)?),
+            LeadStage::Won => events.push(EventType::LeadWon),
+            LeadStage::Lost => events.push(EventType::LeadLost),
             _ => {}
         }
-        outbox::insert(conn, &events)?;
-        Ok(after_wire)
+        Ok(Move { changes, audit: AuditAction::Update, events, noted: Vec::new() })
     })
 }
 
@@ -388,6 +376,7 @@ impl Record for Lead {
     const ENTITY: EntityKind = ENTITY;
     const UPDATED: Option<EventType> = Some(EventType::LeadUpdated);
     const DELETED: Option<EventType> = Some(EventType::LeadDeleted);
+    const UNAUDITED: &'static [&'static str] = &["stage_history"];
 
     crate::bookkeeping!();
 

@@ -5,7 +5,7 @@
 //! outbox is written in the [`EventType`] catalog's terms, so no change is announced outside it.
 
 use chrono::NaiveDateTime;
-use kehu_core::audit::AuditAction;
+use kehu_core::audit::{AuditAction, FieldChange};
 use kehu_core::{EntityKind, EventType};
 use kehu_store::DbConnection;
 use kehu_store::db::write_transaction;
@@ -30,6 +30,9 @@ pub trait Record: Sized {
     const UPDATED: Option<EventType> = None;
     const DELETED: Option<EventType> = None;
     const RESTORED: Option<EventType> = None;
+    /// Fields of the shown record that the audit log leaves out (kept elsewhere already, like a
+    /// lead's stage history).
+    const UNAUDITED: &'static [&'static str] = &[];
 
     fn version(&self) -> i64;
 
@@ -126,9 +129,20 @@ fn author(ctx: &Context) -> Option<Uuid> {
     ctx.user().map(|u| u.id.0)
 }
 
+/// An action on a record (a move of its state machine): its changes, and how it is audited and
+/// announced.
+pub struct Move<R: Record> {
+    pub changes: R::Changes,
+    pub audit: AuditAction,
+    /// The events that announce it, in order.
+    pub events: Vec<EventType>,
+    /// What the audit entry says besides the fields that changed (a reopen's reason).
+    pub noted: Vec<FieldChange>,
+}
+
 /// Changes a record the caller may edit, at the version it read (`if_match`): `apply` checks the
 /// request against the record as it is and returns the changes. The difference is audited and
-/// announced as `<entity>.updated`; a change that changes nothing is neither.
+/// announced as the record's update; a change that changes nothing is neither.
 pub fn update<R: Record>(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -136,22 +150,54 @@ pub fn update<R: Record>(
     if_match: Option<i64>,
     apply: impl FnOnce(&mut DbConnection, &R, &R::Wire) -> AppResult<R::Changes>,
 ) -> AppResult<R::Wire> {
+    let edit = |conn: &mut DbConnection, before: &R, shown: &R::Wire| {
+        let changes = apply(conn, before, shown)?;
+        Ok(Move { changes, audit: AuditAction::Update, events: R::UPDATED.into_iter().collect(), noted: Vec::new() })
+    };
+    run(conn, ctx, id, if_match, true, edit)
+}
+
+/// Moves a record the caller may work, at the version it read: `apply` checks the action against
+/// the record as it is and says what it changes and how it is audited and announced. A move is
+/// audited and announced even when no field it shows changed: it happened.
+pub fn act<R: Record>(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    if_match: Option<i64>,
+    apply: impl FnOnce(&mut DbConnection, &R, &R::Wire) -> AppResult<Move<R>>,
+) -> AppResult<R::Wire> {
+    run(conn, ctx, id, if_match, false, apply)
+}
+
+/// The sequence of [`update`] and [`act`]; `quiet_when_unchanged` leaves a change that changed
+/// nothing unaudited and unannounced.
+fn run<R: Record>(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    if_match: Option<i64>,
+    quiet_when_unchanged: bool,
+    apply: impl FnOnce(&mut DbConnection, &R, &R::Wire) -> AppResult<Move<R>>,
+) -> AppResult<R::Wire> {
     write_transaction(conn, |conn| {
         let before = R::load_editable(conn, ctx, id)?;
         check_version(if_match, before.version())?;
         let before_wire = before.wire(conn, ctx)?;
-        let mut changes = apply(conn, &before, &before_wire)?;
-        R::stamp(&mut changes, author(ctx), ctx.now(), None);
-        let after = before.save(conn, ctx, &changes)?;
-        after.after_save(conn, ctx, AuditAction::Update)?;
+        let mut change = apply(conn, &before, &before_wire)?;
+        R::stamp(&mut change.changes, author(ctx), ctx.now(), None);
+        let after = before.save(conn, ctx, &change.changes)?;
+        after.after_save(conn, ctx, change.audit)?;
         let after_wire = after.wire(conn, ctx)?;
         let old = before.announced(conn, ctx)?.map_or_else(|| snapshot(&before_wire), |w| snapshot(&w))?;
         let announced = after.announced(conn, ctx)?;
         let new = announced.as_ref().unwrap_or(&after_wire);
-        let changed = diff(&old, &snapshot(new)?);
-        if !changed.is_empty() {
-            record(conn, ctx, R::ENTITY, id, AuditAction::Update, changed)?;
-            if let Some(event) = R::UPDATED {
+        let mut changed = diff(&old, &snapshot(new)?);
+        changed.retain(|c| !R::UNAUDITED.contains(&c.field.as_str()));
+        changed.extend(change.noted);
+        if !(quiet_when_unchanged && changed.is_empty()) {
+            record(conn, ctx, R::ENTITY, id, change.audit, changed)?;
+            for event in change.events {
                 outbox::announce(conn, ctx, event, id, new)?;
             }
         }
