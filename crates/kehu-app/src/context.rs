@@ -72,10 +72,6 @@ impl Context {
         Context { actor: Actor::System(job), now, request_id: None, visibility: OnceLock::new() }
     }
 
-    pub fn actor(&self) -> &Actor {
-        &self.actor
-    }
-
     fn user_actor(&self) -> Option<&UserActor> {
         match &self.actor {
             Actor::User(u) => Some(u),
@@ -91,10 +87,6 @@ impl Context {
     /// Today's date (UTC) at [`Context::now`].
     pub fn today(&self) -> NaiveDate {
         self.now.date()
-    }
-
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
     }
 
     /// The acting user's id. A system context acts for nobody: it answers the nil id, which no
@@ -125,11 +117,6 @@ impl Context {
             Actor::Anonymous => Err(AppError::unauthenticated("sign in first")),
             _ => Ok(()),
         }
-    }
-
-    /// The acting user's team.
-    pub fn team_id(&self) -> Option<Uuid> {
-        self.user_actor().and_then(|u| u.user.team_id.map(Uuid::from))
     }
 
     /// The API key the caller used, if any.
@@ -175,11 +162,6 @@ impl Context {
             let detail = format!("this needs the scope {}", scope.as_str());
             Err(AppError::with_detail(ErrorCode::InsufficientScope, detail))
         }
-    }
-
-    /// Whether the caller holds `scope` (a part of an answer that only some scopes see).
-    pub fn holds(&self, scope: Scope) -> bool {
-        self.scopes().contains(&scope)
     }
 
     /// 403 for API keys: some things only a person signed in may do (managing keys).
